@@ -1,0 +1,118 @@
+package dev.crier;
+
+import dev.crier.api.HttpApi;
+import dev.crier.auth.AdminKey;
+import dev.crier.config.Settings;
+import dev.crier.event.EventCatalog;
+import dev.crier.event.PublishEvents;
+import dev.crier.storage.Database;
+import dev.crier.storage.SqlEventLog;
+import dev.crier.storage.SqlEventTypes;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Crier: the database, the engine and the HTTP API, started in that order and stopped
+ * in reverse. {@code crier serve} runs one; tests start one per class on a free port.
+ */
+public final class Crier implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Crier.class);
+
+  private final Settings settings;
+  private final Database db;
+  private final PublishEvents publisher;
+  private final HttpApi api;
+  private final AdminKey adminKey;
+
+  private Crier(Settings settings, Database db, PublishEvents publisher, HttpApi api, AdminKey adminKey) {
+    this.settings = settings;
+    this.db = db;
+    this.publisher = publisher;
+    this.api = api;
+    this.adminKey = adminKey;
+  }
+
+  /** Opens the database, applies migrations and starts serving on the configured port. */
+  public static Crier start(Settings settings, Clock clock) {
+    settings.describe().forEach(line -> log.info("setting {}", line));
+    AdminKey adminKey = AdminKey.load(settings.adminKey(), settings.dataDir());
+    Database db = Database.open(settings);
+    try {
+      db.migrate();
+      PrometheusMeterRegistry metrics = metrics();
+      EventCatalog catalog = new EventCatalog(new SqlEventTypes(db, clock));
+      SqlEventLog eventLog = new SqlEventLog(db);
+      PublishEvents publisher =
+          new PublishEvents(
+              catalog, eventLog, settings.autoEventTypes(), settings.publishQueueEvents(), clock, metrics);
+      HttpApi api =
+          new HttpApi(
+              new HttpApi.Parts(
+                  adminKey,
+                  catalog,
+                  publisher,
+                  eventLog,
+                  db::ready,
+                  metrics,
+                  clock,
+                  settings.maxEventBytes(),
+                  settings.maxBodyBytes()));
+      api.start("0.0.0.0", settings.port());
+      log.info("Crier listening on port {} ({})", api.port(), db.dialect());
+      return new Crier(settings, db, publisher, api, adminKey);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private static PrometheusMeterRegistry metrics() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    return registry;
+  }
+
+  public int port() {
+    return api.port();
+  }
+
+  /** The URL a person or client on this machine reaches Crier at. */
+  public String url() {
+    return settings.publicUrl() != null ? settings.publicUrl() : "http://localhost:" + port();
+  }
+
+  /** The admin key when this start generated it (to print once), else null. */
+  public String generatedAdminKey() {
+    return adminKey.generatedNow();
+  }
+
+  public List<HttpApi.Route> routes() {
+    return api.routes();
+  }
+
+  public Database database() {
+    return db;
+  }
+
+  @Override
+  public void close() {
+    api.stop();
+    publisher.close();
+    db.close();
+  }
+}

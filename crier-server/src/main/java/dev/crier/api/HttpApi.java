@@ -1,0 +1,104 @@
+package dev.crier.api;
+
+import dev.crier.auth.AdminKey;
+import dev.crier.event.EventCatalog;
+import dev.crier.event.EventLog;
+import dev.crier.event.PublishEvents;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson3;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** The HTTP surface: builds the Javalin app with every route, the auth check and problem answers. */
+public final class HttpApi {
+
+  /** A route as served: method and path, with {@code {param}} placeholders as in OpenAPI. */
+  public record Route(String method, String path) {}
+
+  /** What the API needs from the rest of Crier. */
+  public record Parts(
+      AdminKey adminKey,
+      EventCatalog catalog,
+      PublishEvents publisher,
+      EventLog eventLog,
+      BooleanSupplier ready,
+      PrometheusMeterRegistry metrics,
+      Clock clock,
+      int maxEventBytes,
+      int maxBodyBytes) {}
+
+  private final Javalin app;
+  private final List<Route> routes = new CopyOnWriteArrayList<>();
+
+  public HttpApi(Parts parts) {
+    Authenticator auth = new Authenticator(parts.adminKey());
+    this.app =
+        Javalin.create(
+            config -> {
+              config.concurrency.useVirtualThreads = true;
+              config.http.prefer405over404 = true;
+              config.http.maxRequestSize = Math.max(parts.maxBodyBytes(), parts.maxEventBytes());
+              config.startup.showJavalinBanner = false;
+              config.jsonMapper(new JavalinJackson3(Json.MAPPER, true));
+              config.staticFiles.enableWebjars();
+              config.events.handlerAdded(
+                  meta -> {
+                    String method = meta.getHttpMethod().name();
+                    if (!method.equals("BEFORE") && !method.equals("AFTER")) {
+                      routes.add(new Route(method, meta.getPath()));
+                    }
+                  });
+              config.requestLogger.http((ctx, ms) -> record(parts.metrics(), ctx, ms));
+              config.routes.before("/v1/*", auth::authenticate);
+              Problems.register(config.routes);
+              new OpsRoutes(parts.ready(), parts.metrics()).register(config.routes);
+              new EventTypeRoutes(parts.catalog(), parts.maxBodyBytes()).register(config.routes);
+              new EventRoutes(
+                      parts.publisher(),
+                      parts.eventLog(),
+                      parts.clock(),
+                      parts.maxEventBytes(),
+                      parts.maxBodyBytes())
+                  .register(config.routes);
+            });
+  }
+
+  private static void record(PrometheusMeterRegistry metrics, Context ctx, Float ms) {
+    String route;
+    try {
+      route = ctx.endpoint().path;
+    } catch (RuntimeException e) {
+      route = "unmatched";
+    }
+    Timer.builder("http.server.requests")
+        .tag("method", ctx.method().name())
+        .tag("route", route)
+        .tag("status", Integer.toString(ctx.statusCode()))
+        .register(metrics)
+        .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  public HttpApi start(String host, int port) {
+    app.start(host, port);
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** Every route the server answers, for checking the OpenAPI document against. */
+  public List<Route> routes() {
+    return List.copyOf(routes);
+  }
+
+  public void stop() {
+    app.stop();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.crier.api;
+
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Reads query parameters, collecting every problem before answering 400 with all of them. */
+final class Query {
+  private final Context ctx;
+  private final List<FieldError> errors = new ArrayList<>();
+
+  Query(Context ctx, String... known) {
+    this.ctx = ctx;
+    List<String> allowed = Arrays.asList(known);
+    for (String name : ctx.queryParamMap().keySet()) {
+      if (!allowed.contains(name)) errors.add(new FieldError(name, "unknown query parameter"));
+    }
+  }
+
+  String string(String name) {
+    String value = ctx.queryParam(name);
+    return value == null || value.isEmpty() ? null : value;
+  }
+
+  Long longValue(String name) {
+    String value = string(name);
+    if (value == null) return null;
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      errors.add(new FieldError(name, "must be a cursor returned as 'next', got '" + value + "'"));
+      return null;
+    }
+  }
+
+  int intValue(String name, int fallback, int min, int max) {
+    String value = string(name);
+    if (value == null) return fallback;
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed >= min && parsed <= max) return parsed;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    errors.add(new FieldError(name, "must be a whole number from " + min + " to " + max + ", got '" + value + "'"));
+    return fallback;
+  }
+
+  String oneOf(String name, String fallback, String... allowed) {
+    String value = string(name);
+    if (value == null) return fallback;
+    if (Arrays.asList(allowed).contains(value)) return value;
+    errors.add(new FieldError(name, "must be one of " + String.join(", ", allowed) + ", got '" + value + "'"));
+    return fallback;
+  }
+
+  /** Throws 400 naming every bad parameter, if there was any. */
+  void done() {
+    if (!errors.isEmpty()) throw ProblemException.invalidQuery(errors);
+  }
+}

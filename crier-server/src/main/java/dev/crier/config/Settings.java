@@ -1,0 +1,232 @@
+package dev.crier.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Every setting Crier reads, validated once at start and immutable afterwards.
+ *
+ * <p>Each setting comes from an environment variable ({@code CRIER_PORT}) or the matching {@code
+ * crier serve} flag ({@code --port}); a flag wins over the environment. {@link #load} names the bad
+ * setting, its flag and the reason when a value cannot be used.
+ */
+public record Settings(
+    int port,
+    Path dataDir,
+    String dbUrl,
+    String dbUser,
+    String dbPassword,
+    String adminKey,
+    String brand,
+    boolean allowPrivateTargets,
+    boolean allowHttpCallbacks,
+    String publicUrl,
+    boolean autoEventTypes,
+    int maxEventBytes,
+    int maxBodyBytes,
+    int publishQueueEvents,
+    int dbPoolSize) {
+
+  /** The settings Crier knows, with their defaults; the order is the order they are logged in. */
+  public enum Key {
+    PORT("8080"),
+    DATA_DIR("./data"),
+    DB_URL(null),
+    DB_USER(null),
+    DB_PASSWORD(null),
+    ADMIN_KEY(null),
+    BRAND("Crier"),
+    ALLOW_PRIVATE_TARGETS("false"),
+    ALLOW_HTTP_CALLBACKS("false"),
+    PUBLIC_URL(null),
+    AUTO_EVENT_TYPES("false"),
+    MAX_EVENT_BYTES("262144"),
+    MAX_BODY_BYTES("8388608"),
+    PUBLISH_QUEUE_EVENTS("20000"),
+    DB_POOL_SIZE("8");
+
+    private final String defaultValue;
+
+    Key(String defaultValue) {
+      this.defaultValue = defaultValue;
+    }
+
+    public String env() {
+      return "CRIER_" + name();
+    }
+
+    public String flag() {
+      return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    boolean secret() {
+      return this == ADMIN_KEY || this == DB_PASSWORD;
+    }
+
+    String describe() {
+      return env() + " (" + flag() + ")";
+    }
+  }
+
+  /**
+   * Reads settings from the environment, overridden by explicit values (from flags), and
+   * validates all of them.
+   *
+   * @param env the process environment (or a test's map)
+   * @param overrides values given as flags, keyed by {@link Key}
+   * @throws InvalidSettingException naming the first bad setting and why
+   */
+  public static Settings load(Map<String, String> env, Map<Key, String> overrides) {
+    Function<Key, String> raw =
+        key -> {
+          String value = overrides.get(key);
+          if (value == null) value = env.get(key.env());
+          if (value != null && value.isBlank()) value = null;
+          return value != null ? value.trim() : key.defaultValue;
+        };
+    return new Settings(
+        integer(Key.PORT, raw, 0, 65_535),
+        Path.of(raw.apply(Key.DATA_DIR)),
+        dbUrl(raw.apply(Key.DB_URL)),
+        raw.apply(Key.DB_USER),
+        raw.apply(Key.DB_PASSWORD),
+        adminKey(raw.apply(Key.ADMIN_KEY)),
+        brand(raw.apply(Key.BRAND)),
+        bool(Key.ALLOW_PRIVATE_TARGETS, raw),
+        bool(Key.ALLOW_HTTP_CALLBACKS, raw),
+        publicUrl(raw.apply(Key.PUBLIC_URL)),
+        bool(Key.AUTO_EVENT_TYPES, raw),
+        integer(Key.MAX_EVENT_BYTES, raw, 1024, 64 << 20),
+        integer(Key.MAX_BODY_BYTES, raw, 1024, 512 << 20),
+        integer(Key.PUBLISH_QUEUE_EVENTS, raw, 1, 10_000_000),
+        integer(Key.DB_POOL_SIZE, raw, 2, 200));
+  }
+
+  /** Settings from the environment alone, as {@code crier serve} without flags reads them. */
+  public static Settings fromEnvironment() {
+    return load(System.getenv(), Map.of());
+  }
+
+  /** True when the events live in the embedded SQLite file rather than a server database. */
+  public boolean embedded() {
+    return dbUrl == null;
+  }
+
+  /** The JDBC URL actually used: the configured one, or the SQLite file in the data directory. */
+  public String jdbcUrl() {
+    return embedded() ? "jdbc:sqlite:" + dataDir.resolve("crier.db") : dbUrl;
+  }
+
+  /** The effective settings, one per line, secrets masked: safe to log. */
+  public List<String> describe() {
+    Map<Key, Object> values = new LinkedHashMap<>();
+    values.put(Key.PORT, port);
+    values.put(Key.DATA_DIR, dataDir.toAbsolutePath().normalize());
+    values.put(Key.DB_URL, embedded() ? "(embedded SQLite) " + jdbcUrl() : maskUrl(dbUrl));
+    values.put(Key.DB_USER, dbUser);
+    values.put(Key.DB_PASSWORD, dbPassword);
+    values.put(Key.ADMIN_KEY, adminKey);
+    values.put(Key.BRAND, brand);
+    values.put(Key.ALLOW_PRIVATE_TARGETS, allowPrivateTargets);
+    values.put(Key.ALLOW_HTTP_CALLBACKS, allowHttpCallbacks);
+    values.put(Key.PUBLIC_URL, publicUrl);
+    values.put(Key.AUTO_EVENT_TYPES, autoEventTypes);
+    values.put(Key.MAX_EVENT_BYTES, maxEventBytes);
+    values.put(Key.MAX_BODY_BYTES, maxBodyBytes);
+    values.put(Key.PUBLISH_QUEUE_EVENTS, publishQueueEvents);
+    values.put(Key.DB_POOL_SIZE, dbPoolSize);
+    List<String> lines = new ArrayList<>();
+    values.forEach(
+        (key, value) -> {
+          String shown =
+              value == null ? "(unset)" : key.secret() ? "****" : value.toString();
+          lines.add(key.env() + "=" + shown);
+        });
+    return lines;
+  }
+
+  @Override
+  public String toString() {
+    return "Settings" + describe();
+  }
+
+  private static int integer(Key key, Function<Key, String> raw, int min, int max) {
+    String value = raw.apply(key);
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed < min || parsed > max) {
+        throw new InvalidSettingException(
+            key.describe() + " must be between " + min + " and " + max + ", got " + value);
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new InvalidSettingException(
+          key.describe() + " must be a whole number, got '" + value + "'");
+    }
+  }
+
+  private static boolean bool(Key key, Function<Key, String> raw) {
+    String value = raw.apply(key).toLowerCase(Locale.ROOT);
+    return switch (value) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off" -> false;
+      default ->
+          throw new InvalidSettingException(
+              key.describe() + " must be true or false, got '" + value + "'");
+    };
+  }
+
+  private static String dbUrl(String value) {
+    if (value == null) return null;
+    if (value.startsWith("jdbc:postgresql:") || value.startsWith("jdbc:sqlite:")) return value;
+    throw new InvalidSettingException(
+        Key.DB_URL.describe()
+            + " must be a jdbc:postgresql: URL (or jdbc:sqlite:), got '"
+            + maskUrl(value)
+            + "'");
+  }
+
+  private static String adminKey(String value) {
+    if (value != null && value.length() < 16) {
+      throw new InvalidSettingException(
+          Key.ADMIN_KEY.describe() + " must be at least 16 characters long");
+    }
+    return value;
+  }
+
+  private static String brand(String value) {
+    if (!value.matches("[A-Za-z][A-Za-z0-9]{0,31}")) {
+      throw new InvalidSettingException(
+          Key.BRAND.describe()
+              + " must be a word of letters and digits (it becomes a header prefix), got '"
+              + value
+              + "'");
+    }
+    return value;
+  }
+
+  private static String publicUrl(String value) {
+    if (value == null) return null;
+    try {
+      URI uri = URI.create(value);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null) {
+        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw new InvalidSettingException(
+        Key.PUBLIC_URL.describe() + " must be an absolute http(s) URL, got '" + value + "'");
+  }
+
+  private static String maskUrl(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1****").replaceAll("//([^/:@]+):[^@/]*@", "//$1:****@");
+  }
+}

@@ -1,0 +1,22 @@
+package dev.crier.event;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The durable log of published events. */
+public interface EventLog {
+
+  /**
+   * Stores the events of several publish requests in one transaction. Each request is all or
+   * nothing: a request whose id is already used by different content gets {@link
+   * CommitResult.Conflict} and writes nothing, without failing the others.
+   *
+   * @return one result per request, in the same order
+   */
+  List<CommitResult> commit(List<List<NewEvent>> requests, Instant receivedAt);
+
+  Optional<Event> find(String id);
+
+  List<Event> list(EventQuery query);
+}

@@ -1,0 +1,117 @@
+package dev.crier.event;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Publishing: checks that every event's type is declared, gives ids to events that have none,
+ * and hands them to the group committer; returns only once they are durably stored.
+ */
+public final class PublishEvents implements AutoCloseable {
+  private static final long COMMIT_WAIT_SECONDS = 30;
+
+  /** The outcome of a publish: one receipt per event, and whether it was a pure retry. */
+  public record Published(List<Receipt> receipts, boolean replayed) {}
+
+  private final EventCatalog catalog;
+  private final boolean declareOnTheFly;
+  private final EventIds ids;
+  private final CommitPublications committer;
+  private final Counter published;
+
+  public PublishEvents(
+      EventCatalog catalog,
+      EventLog eventLog,
+      boolean declareOnTheFly,
+      int queueCapacity,
+      Clock clock,
+      MeterRegistry meters) {
+    this.catalog = catalog;
+    this.declareOnTheFly = declareOnTheFly;
+    this.ids = new EventIds(clock);
+    this.committer = new CommitPublications(eventLog, clock, queueCapacity, meters);
+    this.published =
+        Counter.builder("crier.events.published")
+            .description("events accepted and durably stored")
+            .register(meters);
+  }
+
+  /**
+   * Stores the events, all or none, and returns once they are committed.
+   *
+   * @throws UnknownEventTypesException when a type is not declared
+   * @throws IdempotencyConflictException when an id was used before for different content
+   * @throws OverloadedException when the commit queue is full
+   */
+  public Published publish(List<NewEvent> events) {
+    requireDeclared(events);
+    List<NewEvent> withIds = new ArrayList<>(events.size());
+    for (NewEvent event : events) withIds.add(event.id() != null ? event : withId(event));
+    CommitResult result = await(committer.submit(withIds));
+    return switch (result) {
+      case CommitResult.Conflict conflict -> throw new IdempotencyConflictException(conflict.id());
+      case CommitResult.Accepted accepted -> {
+        if (!accepted.replayed()) published.increment(events.size());
+        yield new Published(accepted.receipts(), accepted.replayed());
+      }
+    };
+  }
+
+  private void requireDeclared(List<NewEvent> events) {
+    Set<String> types = new LinkedHashSet<>();
+    for (NewEvent event : events) types.add(event.type());
+    List<String> undeclared = catalog.undeclared(types);
+    if (undeclared.isEmpty()) return;
+    if (declareOnTheFly) {
+      for (String type : undeclared) catalog.declare(type, "");
+      return;
+    }
+    List<UnknownEventTypesException.Offender> offenders = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      if (undeclared.contains(events.get(i).type())) {
+        offenders.add(new UnknownEventTypesException.Offender(i, events.get(i).type()));
+      }
+    }
+    throw new UnknownEventTypesException(offenders);
+  }
+
+  private NewEvent withId(NewEvent event) {
+    return new NewEvent(
+        ids.next(),
+        event.type(),
+        event.account(),
+        event.subject(),
+        event.data(),
+        event.changes(),
+        event.requiredPermissions(),
+        event.occurredAt(),
+        event.contentHash());
+  }
+
+  private static CommitResult await(java.util.concurrent.CompletableFuture<CommitResult> future) {
+    try {
+      return future.get(COMMIT_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) throw runtime;
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new OverloadedException("the commit did not finish in " + COMMIT_WAIT_SECONDS + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OverloadedException("interrupted while waiting for the commit");
+    }
+  }
+
+  @Override
+  public void close() {
+    committer.close();
+  }
+}

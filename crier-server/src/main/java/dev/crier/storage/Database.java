@@ -1,0 +1,137 @@
+package dev.crier.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.crier.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection pool, Jdbi and the schema for one database: the embedded SQLite file or a
+ * PostgreSQL server. Every database call goes through {@link #withHandle} or {@link
+ * #inTransaction}, which turn "the database is unreachable" into {@link
+ * StorageUnavailableException} so that callers can answer 503 instead of 500.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final Dialect dialect;
+  private volatile boolean migrated;
+
+  private Database(HikariDataSource dataSource, Dialect dialect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.jdbi = Jdbi.create(dataSource);
+  }
+
+  /** Opens the database the settings name, creating the data directory for SQLite. */
+  public static Database open(Settings settings) {
+    String url = settings.jdbcUrl();
+    Dialect dialect = Dialect.of(url);
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("crier-db");
+    config.setJdbcUrl(url);
+    config.setMaximumPoolSize(settings.dbPoolSize());
+    config.setConnectionTimeout(5_000);
+    if (settings.dbUser() != null) config.setUsername(settings.dbUser());
+    if (settings.dbPassword() != null) config.setPassword(settings.dbPassword());
+    if (dialect == Dialect.SQLITE) {
+      if (settings.embedded()) createDataDir(settings);
+      // WAL lets readers run beside the one writer; synchronous=FULL makes each commit survive
+      // power loss, not only a crash (group commit pays the fsync once per batch); IMMEDIATE
+      // takes the write lock at BEGIN so two writers queue on busy_timeout instead of failing.
+      config.addDataSourceProperty("journal_mode", "WAL");
+      config.addDataSourceProperty("synchronous", "FULL");
+      config.addDataSourceProperty("busy_timeout", "10000");
+      config.addDataSourceProperty("foreign_keys", "true");
+      config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+    } else {
+      config.addDataSourceProperty("reWriteBatchedInserts", "true");
+      config.addDataSourceProperty("ApplicationName", "crier");
+    }
+    return new Database(new HikariDataSource(config), dialect);
+  }
+
+  private static void createDataDir(Settings settings) {
+    try {
+      Files.createDirectories(settings.dataDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory " + settings.dataDir(), e);
+    }
+  }
+
+  /** Applies pending migrations for this dialect. */
+  public void migrate() {
+    var result =
+        Flyway.configure()
+            .dataSource(dataSource)
+            .locations(dialect.migrations())
+            .load()
+            .migrate();
+    log.info(
+        "database schema at version {} ({} migrations applied now)",
+        result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
+        result.migrationsExecuted);
+    migrated = true;
+  }
+
+  /** True when migrations ran and the database answers a query now. */
+  public boolean ready() {
+    if (!migrated) return false;
+    try {
+      return withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  public <R> R withHandle(HandleCallback<R, RuntimeException> callback) {
+    try {
+      return jdbi.withHandle(callback);
+    } catch (RuntimeException e) {
+      throw translate(e);
+    }
+  }
+
+  public <R> R inTransaction(HandleCallback<R, RuntimeException> callback) {
+    try {
+      return jdbi.inTransaction(callback);
+    } catch (RuntimeException e) {
+      throw translate(e);
+    }
+  }
+
+  private RuntimeException translate(RuntimeException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLTransientConnectionException
+          || (cause instanceof SQLException sql && dialect.isUnavailable(sql))) {
+        return new StorageUnavailableException("the database is unavailable: " + cause.getMessage(), e);
+      }
+    }
+    return e;
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

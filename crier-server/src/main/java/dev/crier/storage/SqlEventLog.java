@@ -1,0 +1,213 @@
+package dev.crier.storage;
+
+import dev.crier.event.CommitResult;
+import dev.crier.event.ConcurrentPublishException;
+import dev.crier.event.Event;
+import dev.crier.event.EventLog;
+import dev.crier.event.EventQuery;
+import dev.crier.event.NewEvent;
+import dev.crier.event.Receipt;
+import dev.crier.event.Subject;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** The {@code events} table. */
+public final class SqlEventLog implements EventLog {
+  private static final String COLUMNS =
+      "seq, id, type, account, subject_type, subject_id, subject_path, subject_url, data, changes,"
+          + " required_permissions, occurred_at, received_at";
+  private static final int INSERT_COLUMNS = 13;
+  // Both engines accept at least 32,766 bound parameters per statement; stay well below.
+  private static final int ROWS_PER_INSERT = 500;
+  private static final int IDS_PER_LOOKUP = 900;
+
+  private final Database db;
+
+  public SqlEventLog(Database db) {
+    this.db = db;
+  }
+
+  /** An id already stored, with the hash of what was stored under it. */
+  private record Known(Receipt receipt, String contentHash) {}
+
+  @Override
+  public List<CommitResult> commit(List<List<NewEvent>> requests, Instant receivedAt) {
+    return db.inTransaction(h -> commit(h, requests, receivedAt));
+  }
+
+  private List<CommitResult> commit(Handle h, List<List<NewEvent>> requests, Instant receivedAt) {
+    Map<String, Known> known = lookUp(h, requests);
+    Map<String, NewEvent> toInsert = new LinkedHashMap<>();
+    List<CommitResult> results = new ArrayList<>(requests.size());
+    List<List<String>> acceptedIds = new ArrayList<>(requests.size());
+    for (List<NewEvent> request : requests) {
+      String conflict = conflictIn(request, known, toInsert);
+      if (conflict != null) {
+        results.add(new CommitResult.Conflict(conflict));
+        acceptedIds.add(null);
+        continue;
+      }
+      List<String> ids = new ArrayList<>(request.size());
+      for (NewEvent event : request) {
+        if (!known.containsKey(event.id())) toInsert.putIfAbsent(event.id(), event);
+        ids.add(event.id());
+      }
+      acceptedIds.add(ids);
+      results.add(null);
+    }
+    Map<String, Long> seqs = insert(h, List.copyOf(toInsert.values()), receivedAt);
+    for (int i = 0; i < requests.size(); i++) {
+      if (results.get(i) != null) continue;
+      List<Receipt> receipts = new ArrayList<>();
+      boolean replayed = true;
+      for (String id : acceptedIds.get(i)) {
+        Known before = known.get(id);
+        if (before != null) {
+          receipts.add(before.receipt());
+        } else {
+          replayed = false;
+          receipts.add(new Receipt(id, seqs.get(id), receivedAt));
+        }
+      }
+      results.set(i, new CommitResult.Accepted(List.copyOf(receipts), replayed));
+    }
+    return results;
+  }
+
+  /** The first id of the request that is already taken by different content, or null. */
+  private static String conflictIn(
+      List<NewEvent> request, Map<String, Known> known, Map<String, NewEvent> toInsert) {
+    Map<String, String> inRequest = new HashMap<>();
+    for (NewEvent event : request) {
+      Known stored = known.get(event.id());
+      String hash = stored != null ? stored.contentHash() : null;
+      if (hash == null && toInsert.containsKey(event.id())) {
+        hash = toInsert.get(event.id()).contentHash();
+      }
+      if (hash == null) hash = inRequest.putIfAbsent(event.id(), event.contentHash());
+      if (hash != null && !hash.equals(event.contentHash())) return event.id();
+    }
+    return null;
+  }
+
+  private static Map<String, Known> lookUp(Handle h, List<List<NewEvent>> requests) {
+    List<String> ids = new ArrayList<>();
+    for (List<NewEvent> request : requests) for (NewEvent event : request) ids.add(event.id());
+    Map<String, Known> known = new HashMap<>();
+    for (int from = 0; from < ids.size(); from += IDS_PER_LOOKUP) {
+      h.createQuery("SELECT id, seq, received_at, content_hash FROM events WHERE id IN (<ids>)")
+          .bindList("ids", ids.subList(from, Math.min(ids.size(), from + IDS_PER_LOOKUP)))
+          .map(
+              (rs, ctx) ->
+                  new Known(
+                      new Receipt(
+                          rs.getString("id"),
+                          rs.getLong("seq"),
+                          Instant.ofEpochMilli(rs.getLong("received_at"))),
+                      rs.getString("content_hash")))
+          .forEach(k -> known.put(k.receipt().id(), k));
+    }
+    return known;
+  }
+
+  private static Map<String, Long> insert(Handle h, List<NewEvent> events, Instant receivedAt) {
+    Map<String, Long> seqs = new HashMap<>();
+    for (int from = 0; from < events.size(); from += ROWS_PER_INSERT) {
+      List<NewEvent> chunk = events.subList(from, Math.min(events.size(), from + ROWS_PER_INSERT));
+      StringBuilder sql =
+          new StringBuilder(
+              "INSERT INTO events (id, type, account, subject_type, subject_id, subject_path,"
+                  + " subject_url, data, changes, required_permissions, occurred_at, received_at,"
+                  + " content_hash) VALUES ");
+      for (int i = 0; i < chunk.size(); i++) {
+        sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      }
+      sql.append(" ON CONFLICT (id) DO NOTHING RETURNING id, seq");
+      Query query = h.createQuery(sql.toString());
+      int p = 0;
+      for (NewEvent e : chunk) {
+        Subject s = e.subject();
+        query
+            .bind(p++, e.id())
+            .bind(p++, e.type())
+            .bind(p++, e.account())
+            .bind(p++, s == null ? null : s.type())
+            .bind(p++, s == null ? null : s.id())
+            .bind(p++, s == null ? null : s.path())
+            .bind(p++, s == null ? null : s.url())
+            .bind(p++, e.data())
+            .bind(p++, e.changes())
+            .bind(p++, Json.stringList(e.requiredPermissions()))
+            .bind(p++, e.occurredAt().toEpochMilli())
+            .bind(p++, receivedAt.toEpochMilli())
+            .bind(p++, e.contentHash());
+      }
+      assert p == chunk.size() * INSERT_COLUMNS;
+      query.map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("seq")))
+          .forEach(entry -> seqs.put(entry.getKey(), entry.getValue()));
+      if (seqs.size() != from + chunk.size()) {
+        for (NewEvent e : chunk) {
+          if (!seqs.containsKey(e.id())) throw new ConcurrentPublishException(e.id());
+        }
+      }
+    }
+    return seqs;
+  }
+
+  @Override
+  public Optional<Event> find(String id) {
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT " + COLUMNS + " FROM events WHERE id = :id")
+                .bind("id", id)
+                .map(SqlEventLog::row)
+                .findOne());
+  }
+
+  @Override
+  public List<Event> list(EventQuery query) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM events WHERE 1 = 1");
+    if (query.type() != null) sql.append(" AND type = :type");
+    if (query.after() != null) sql.append(query.newestFirst() ? " AND seq < :after" : " AND seq > :after");
+    sql.append(" ORDER BY seq ").append(query.newestFirst() ? "DESC" : "ASC").append(" LIMIT :limit");
+    return db.withHandle(
+        h -> {
+          Query q = h.createQuery(sql.toString()).bind("limit", query.limit());
+          if (query.type() != null) q.bind("type", query.type());
+          if (query.after() != null) q.bind("after", query.after());
+          return q.map(SqlEventLog::row).list();
+        });
+  }
+
+  private static Event row(ResultSet rs, StatementContext ctx) throws SQLException {
+    String subjectType = rs.getString("subject_type");
+    String subjectId = rs.getString("subject_id");
+    String subjectPath = rs.getString("subject_path");
+    String subjectUrl = rs.getString("subject_url");
+    Subject subject =
+        subjectType == null && subjectId == null && subjectPath == null && subjectUrl == null
+            ? null
+            : new Subject(subjectType, subjectId, subjectPath, subjectUrl);
+    return new Event(
+        rs.getLong("seq"),
+        rs.getString("id"),
+        rs.getString("type"),
+        rs.getString("account"),
+        subject,
+        rs.getString("data"),
+        rs.getString("changes"),
+        Json.parseStringList(rs.getString("required_permissions")),
+        Instant.ofEpochMilli(rs.getLong("occurred_at")),
+        Instant.ofEpochMilli(rs.getLong("received_at")));
+  }
+}

@@ -1,0 +1,88 @@
+package dev.crier.testing;
+
+import dev.crier.Crier;
+import dev.crier.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real Crier for a test class: its own data directory and database, listening on a free port,
+ * reached over real HTTP through {@link #api()}.
+ */
+public final class TestCrier implements AutoCloseable {
+  public static final String ADMIN_KEY = "test-admin-key-0123456789";
+
+  private final Path dir;
+  private final TestDatabase database;
+  private final Map<Settings.Key, String> overrides;
+  private Crier crier;
+
+  private TestCrier(Path dir, TestDatabase database, Map<Settings.Key, String> overrides) {
+    this.dir = dir;
+    this.database = database;
+    this.overrides = overrides;
+  }
+
+  public static TestCrier start(Engine engine) {
+    return start(engine, Map.of());
+  }
+
+  /** Starts Crier on {@code engine} with these settings on top of the test defaults. */
+  public static TestCrier start(Engine engine, Map<Settings.Key, String> settings) {
+    try {
+      Path dir = Files.createTempDirectory("crier-test");
+      TestDatabase database = TestDatabase.create(engine, dir);
+      Map<Settings.Key, String> overrides = new EnumMap<>(Settings.Key.class);
+      overrides.put(Settings.Key.PORT, "0");
+      overrides.put(Settings.Key.DATA_DIR, dir.toString());
+      overrides.put(Settings.Key.DB_URL, database.url());
+      overrides.put(Settings.Key.ADMIN_KEY, ADMIN_KEY);
+      overrides.putAll(settings);
+      TestCrier test = new TestCrier(dir, database, overrides);
+      test.restart();
+      return test;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops the server (if running) and starts it again on the same data and database. */
+  public void restart() {
+    if (crier != null) crier.close();
+    crier = Crier.start(Settings.load(Map.of(), overrides), Clock.systemUTC());
+  }
+
+  public Api api() {
+    return new Api("http://127.0.0.1:" + crier.port(), ADMIN_KEY);
+  }
+
+  public Crier crier() {
+    return crier;
+  }
+
+  public TestDatabase database() {
+    return database;
+  }
+
+  public Path dataDir() {
+    return dir;
+  }
+
+  @Override
+  public void close() {
+    if (crier != null) crier.close();
+    database.close();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a leftover temp directory is harmless
+    }
+  }
+}

@@ -1,0 +1,346 @@
+package dev.crier.verify;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.crier.verify.VerificationException.Reason;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Signs and verifies webhooks in the <a href="https://www.standardwebhooks.com">Standard
+ * Webhooks</a> format, Crier's default: headers {@code webhook-id}, {@code webhook-timestamp} (unix
+ * seconds) and {@code webhook-signature}, a space-separated list of {@code v1,<base64 HMAC-SHA256
+ * of "id.timestamp.body">}, one per secret. Svix's {@code svix-id}, {@code svix-timestamp} and
+ * {@code svix-signature} are accepted too.
+ *
+ * <p>Secrets are {@code whsec_<base64 of the key bytes>}; bare base64 is accepted as well. An
+ * instance holds one or more secrets: a sender with two signs with both (so that a receiver can
+ * switch secrets without losing a message), a receiver with two accepts a signature from either.
+ *
+ * <pre>{@code
+ * // Receiver
+ * StandardWebhooks webhooks = StandardWebhooks.of(System.getenv("CRIER_WEBHOOK_SECRET"));
+ * webhooks.verify(requestHeaders, requestBody); // throws VerificationException if not genuine
+ *
+ * // Sender
+ * Map<String, String> headers = webhooks.headers("msg_2zWqHk7Y", Instant.now().getEpochSecond(), body);
+ * }</pre>
+ *
+ * <p>Thread-safety: immutable, so thread-safe; share one instance. The {@code with...} methods
+ * return new instances.
+ */
+public final class StandardWebhooks {
+  /** How far a signed timestamp may be from now, either way, unless changed: five minutes. */
+  public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
+
+  private static final String SECRET_PREFIX = "whsec_";
+  private static final String VERSION_PREFIX = "v1,";
+  private static final Pattern UNIX_SECONDS = Pattern.compile("[0-9]{1,18}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final List<byte[]> keys;
+  private final Duration tolerance;
+  private final Clock clock;
+
+  private StandardWebhooks(List<byte[]> keys, Duration tolerance, Clock clock) {
+    this.keys = keys;
+    this.tolerance = tolerance;
+    this.clock = clock;
+  }
+
+  /**
+   * An instance with these secrets, the {@link #DEFAULT_TOLERANCE} and the system clock.
+   *
+   * <pre>{@code
+   * StandardWebhooks webhooks = StandardWebhooks.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+   * StandardWebhooks rotating = StandardWebhooks.of(oldSecret, newSecret);
+   * }</pre>
+   *
+   * <p>Thread-safety: thread-safe.
+   *
+   * @param secrets one or more secrets, each {@code whsec_<base64>} or bare base64
+   * @return a new instance
+   * @throws IllegalArgumentException if there is no secret, or one is not base64 or is empty (the
+   *     message says which one, by position, never its value)
+   */
+  public static StandardWebhooks of(String... secrets) {
+    Objects.requireNonNull(secrets, "secrets");
+    if (secrets.length == 0) {
+      throw new IllegalArgumentException("at least one secret is needed");
+    }
+    List<byte[]> keys = new ArrayList<>(secrets.length);
+    for (int i = 0; i < secrets.length; i++) {
+      keys.add(decodeSecret(secrets[i], i + 1));
+    }
+    return new StandardWebhooks(List.copyOf(keys), DEFAULT_TOLERANCE, Clock.systemUTC());
+  }
+
+  /**
+   * A new secret: {@code whsec_} and the base64 of 32 bytes from {@link SecureRandom}.
+   *
+   * <pre>{@code
+   * String secret = StandardWebhooks.generateSecret(); // "whsec_q0L4...="
+   * }</pre>
+   *
+   * <p>Thread-safety: thread-safe.
+   *
+   * @return the secret, ready for {@link #of(String...)}
+   */
+  public static String generateSecret() {
+    byte[] key = new byte[32];
+    RANDOM.nextBytes(key);
+    return SECRET_PREFIX + Base64.getEncoder().encodeToString(key);
+  }
+
+  /**
+   * A copy that accepts timestamps up to {@code tolerance} before or after now.
+   *
+   * <pre>{@code
+   * StandardWebhooks lenient = webhooks.withTolerance(Duration.ofMinutes(10));
+   * }</pre>
+   *
+   * <p>Thread-safety: thread-safe.
+   *
+   * @param tolerance zero or more
+   * @return a new instance; this one is unchanged
+   * @throws IllegalArgumentException if the tolerance is negative
+   */
+  public StandardWebhooks withTolerance(Duration tolerance) {
+    Objects.requireNonNull(tolerance, "tolerance");
+    if (tolerance.isNegative()) {
+      throw new IllegalArgumentException("tolerance must not be negative, got " + tolerance);
+    }
+    return new StandardWebhooks(keys, tolerance, clock);
+  }
+
+  /**
+   * A copy that reads the time from {@code clock}, for tests, or to trust a clock other than the
+   * system's.
+   *
+   * <pre>{@code
+   * StandardWebhooks atNoon = webhooks.withClock(Clock.fixed(noon, ZoneOffset.UTC));
+   * }</pre>
+   *
+   * <p>Thread-safety: thread-safe, if the clock is.
+   *
+   * @param clock where "now" comes from
+   * @return a new instance; this one is unchanged
+   */
+  public StandardWebhooks withClock(Clock clock) {
+    return new StandardWebhooks(keys, tolerance, Objects.requireNonNull(clock, "clock"));
+  }
+
+  /**
+   * The {@code webhook-signature} value: {@code v1,<base64>} for each secret, in the order given,
+   * separated by a space.
+   *
+   * <pre>{@code
+   * String signature = webhooks.sign("msg_2zWqHk7Y", 1767225600L, body); // "v1,SMhRVxv0..."
+   * }</pre>
+   *
+   * <p>Thread-safety: thread-safe.
+   *
+   * @param msgId the {@code webhook-id}: unique per message, the same on every retry of it
+   * @param timestampSeconds the {@code webhook-timestamp}, in seconds since the epoch
+   * @param body the exact bytes sent as the request body
+   * @return the signature header value
+   * @throws IllegalArgumentException if the id is empty or holds spaces or control characters, or
+   *     the timestamp is negative
+   */
+  public String sign(String msgId, long timestampSeconds, byte[] body) {
+    checkSignable(msgId, timestampSeconds);
+    Objects.requireNonNull(body, "body");
+    List<String> signatures = new ArrayList<>(keys.size());
+    for (byte[] key : keys) {
+      byte[] mac = mac(key, msgId, timestampSeconds, body);
+      signatures.add(VERSION_PREFIX + Base64.getEncoder().encodeToString(mac));
+    }
+    return String.join(" ", signatures);
+  }
+
+  /**
+   * The three headers to send with a body: {@code webhook-id}, {@code webhook-timestamp} and {@code
+   * webhook-signature} (as {@link #sign}), in that order.
+   *
+   * <pre>{@code
+   * webhooks.headers(deliveryId, clock.instant().getEpochSecond(), body).forEach(request::header);
+   * }</pre>
+   *
+   * <p>Thread-safety: thread-safe.
+   *
+   * @param msgId the {@code webhook-id}
+   * @param timestampSeconds the {@code webhook-timestamp}, in seconds since the epoch
+   * @param body the exact bytes sent as the request body
+   * @return an unmodifiable map from lower-case header name to value
+   * @throws IllegalArgumentException as {@link #sign}
+   */
+  public Map<String, String> headers(String msgId, long timestampSeconds, byte[] body) {
+    String signature = sign(msgId, timestampSeconds, body);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("webhook-id", msgId);
+    headers.put("webhook-timestamp", Long.toString(timestampSeconds));
+    headers.put("webhook-signature", signature);
+    return Collections.unmodifiableMap(headers);
+  }
+
+  /**
+   * Checks that a request was signed with one of this instance's secrets, recently. Header names
+   * are matched ignoring case, and each of {@code webhook-id}, {@code webhook-timestamp} and {@code
+   * webhook-signature} falls back to its {@code svix-} name when absent. The timestamp is checked
+   * first, then each {@code v1} signature (others are skipped) against each secret; one match is
+   * enough.
+   *
+   * <pre>{@code
+   * try {
+   *   webhooks.verify(Map.of("webhook-id", id, "webhook-timestamp", ts, "webhook-signature", sig), body);
+   * } catch (VerificationException e) {
+   *   return unauthorized(e.getMessage());
+   * }
+   * }</pre>
+   *
+   * <p>Thread-safety: thread-safe.
+   *
+   * @param headers the request's headers, names in any case
+   * @param body the exact bytes received as the request body, before any parsing
+   * @throws VerificationException {@link Reason#MALFORMED} if a header is missing or the timestamp
+   *     is not a number; {@link Reason#TIMESTAMP_TOO_OLD} or {@link Reason#TIMESTAMP_TOO_NEW} if it
+   *     is outside the tolerance; {@link Reason#NO_MATCHING_SIGNATURE} if no signature matches
+   */
+  public void verify(Map<String, String> headers, byte[] body) {
+    Objects.requireNonNull(headers, "headers");
+    Objects.requireNonNull(body, "body");
+    String msgId = header(headers, "id");
+    long timestampSeconds = parseTimestamp(header(headers, "timestamp"));
+    List<byte[]> received = v1Signatures(header(headers, "signature"));
+    checkTolerance(timestampSeconds);
+    for (byte[] key : keys) {
+      byte[] expected = mac(key, msgId, timestampSeconds, body);
+      for (byte[] signature : received) {
+        if (Hmac.matches(expected, signature)) {
+          return;
+        }
+      }
+    }
+    throw new VerificationException(Reason.NO_MATCHING_SIGNATURE, noMatchMessage(received.size()));
+  }
+
+  /** Names the number of secrets and the tolerance, never the secrets themselves. */
+  @Override
+  public String toString() {
+    return "StandardWebhooks[" + keys.size() + " secret(s), tolerance " + tolerance + "]";
+  }
+
+  private static byte[] mac(byte[] key, String msgId, long timestampSeconds, byte[] body) {
+    byte[] prefix = (msgId + "." + timestampSeconds + ".").getBytes(UTF_8);
+    return Hmac.compute(Hmac.SHA256, key, prefix, body);
+  }
+
+  private static byte[] decodeSecret(String secret, int position) {
+    Objects.requireNonNull(secret, () -> "secret " + position + " is null");
+    String base64 =
+        secret.startsWith(SECRET_PREFIX) ? secret.substring(SECRET_PREFIX.length()) : secret;
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(base64.strip());
+    } catch (IllegalArgumentException e) {
+      // The cause is not chained: its message quotes a character of the secret.
+      throw new IllegalArgumentException(
+          "secret " + position + " is neither whsec_<base64> nor base64");
+    }
+    if (key.length == 0) {
+      throw new IllegalArgumentException("secret " + position + " is empty");
+    }
+    return key;
+  }
+
+  private static void checkSignable(String msgId, long timestampSeconds) {
+    Objects.requireNonNull(msgId, "msgId");
+    if (msgId.isEmpty() || msgId.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+      throw new IllegalArgumentException(
+          "msgId must be non-empty, without spaces or control characters (it is a header value)");
+    }
+    if (timestampSeconds < 0) {
+      throw new IllegalArgumentException("timestampSeconds must not be negative");
+    }
+  }
+
+  private static String header(Map<String, String> headers, String field) {
+    String value = Headers.find(headers, "webhook-" + field);
+    if (value == null) {
+      value = Headers.find(headers, "svix-" + field);
+    }
+    if (value == null) {
+      throw new VerificationException(
+          Reason.MALFORMED,
+          "header webhook-" + field + " (or svix-" + field + ") is missing or empty");
+    }
+    return value;
+  }
+
+  private static long parseTimestamp(String value) {
+    if (!UNIX_SECONDS.matcher(value).matches()) {
+      throw new VerificationException(
+          Reason.MALFORMED,
+          "webhook-timestamp must be unix seconds (digits only), got '" + value + "'");
+    }
+    return Long.parseLong(value);
+  }
+
+  /** Base64-decoded {@code v1} signatures; other versions and undecodable entries cannot match. */
+  private static List<byte[]> v1Signatures(String header) {
+    List<byte[]> signatures = new ArrayList<>();
+    for (String entry : header.split(" ")) {
+      if (!entry.startsWith(VERSION_PREFIX)) {
+        continue;
+      }
+      try {
+        signatures.add(Base64.getDecoder().decode(entry.substring(VERSION_PREFIX.length())));
+      } catch (IllegalArgumentException notBase64) {
+        // Skipped, as the reference implementations do; the others may still match.
+      }
+    }
+    return signatures;
+  }
+
+  private void checkTolerance(long timestampSeconds) {
+    // Whole seconds, as the reference implementations compare: floor(now) against the header.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Instant signedAt = Instant.ofEpochSecond(timestampSeconds);
+    if (signedAt.isBefore(now.minus(tolerance))) {
+      throw new VerificationException(
+          Reason.TIMESTAMP_TOO_OLD, timestampMessage(signedAt, now, "older"));
+    }
+    if (signedAt.isAfter(now.plus(tolerance))) {
+      throw new VerificationException(
+          Reason.TIMESTAMP_TOO_NEW, timestampMessage(signedAt, now, "newer"));
+    }
+  }
+
+  private String timestampMessage(Instant signedAt, Instant now, String olderOrNewer) {
+    long apart = Math.abs(Duration.between(signedAt, now).toSeconds());
+    return String.format(
+        "webhook-timestamp %d (%s) is %d s %s than now (%s), beyond the tolerance of %d s",
+        signedAt.getEpochSecond(), signedAt, apart, olderOrNewer, now, tolerance.toSeconds());
+  }
+
+  private String noMatchMessage(int receivedCount) {
+    if (receivedCount == 0) {
+      return "webhook-signature holds no v1,<base64> signature";
+    }
+    return String.format(
+        "none of the %d v1 signature(s) in webhook-signature matches any of the %d secret(s):"
+            + " wrong secret, or the body, id or timestamp was changed",
+        receivedCount, keys.size());
+  }
+}

@@ -2,7 +2,16 @@ package dev.crier;
 
 import dev.crier.api.HttpApi;
 import dev.crier.auth.AdminKey;
+import dev.crier.cli.Version;
 import dev.crier.config.Settings;
+import dev.crier.delivery.Engine;
+import dev.crier.delivery.OperationalEvents;
+import dev.crier.secrets.SecretBox;
+import dev.crier.storage.SqlDeliveries;
+import dev.crier.storage.SqlSubscriptions;
+import dev.crier.subscription.SubscriptionIndex;
+import dev.crier.subscription.Webhooks;
+import java.time.Duration;
 import dev.crier.event.EventCatalog;
 import dev.crier.event.PublishEvents;
 import dev.crier.storage.Database;
@@ -30,13 +39,16 @@ public final class Crier implements AutoCloseable {
 
   private final Settings settings;
   private final Database db;
+  private final Engine engine;
   private final PublishEvents publisher;
   private final HttpApi api;
   private final AdminKey adminKey;
 
-  private Crier(Settings settings, Database db, PublishEvents publisher, HttpApi api, AdminKey adminKey) {
+  private Crier(
+      Settings settings, Database db, Engine engine, PublishEvents publisher, HttpApi api, AdminKey adminKey) {
     this.settings = settings;
     this.db = db;
+    this.engine = engine;
     this.publisher = publisher;
     this.api = api;
     this.adminKey = adminKey;
@@ -46,15 +58,42 @@ public final class Crier implements AutoCloseable {
   public static Crier start(Settings settings, Clock clock) {
     settings.describe().forEach(line -> log.info("setting {}", line));
     AdminKey adminKey = AdminKey.load(settings.adminKey(), settings.dataDir());
+    SecretBox secrets = SecretBox.load(settings.masterKey(), settings.dataDir());
     Database db = Database.open(settings);
+    Engine engine = null;
     try {
       db.migrate();
       PrometheusMeterRegistry metrics = metrics();
       EventCatalog catalog = new EventCatalog(new SqlEventTypes(db, clock));
+      OperationalEvents.declare(catalog);
       SqlEventLog eventLog = new SqlEventLog(db);
+      SqlSubscriptions subscriptions = new SqlSubscriptions(db, secrets);
+      SqlDeliveries deliveries = new SqlDeliveries(db);
+      SubscriptionIndex index = new SubscriptionIndex(subscriptions.listEnabled());
+      OperationalEvents ops = new OperationalEvents(clock);
+      engine =
+          new Engine(
+              deliveries,
+              index,
+              ops,
+              settings.brand(),
+              Version.current(),
+              settings.allowPrivateTargets(),
+              Duration.ofDays(settings.retentionDays()),
+              clock);
       PublishEvents publisher =
           new PublishEvents(
-              catalog, eventLog, settings.autoEventTypes(), settings.publishQueueEvents(), clock, metrics);
+              catalog,
+              eventLog,
+              index,
+              engine::offer,
+              settings.autoEventTypes(),
+              settings.publishQueueEvents(),
+              clock,
+              metrics);
+      ops.connect(publisher);
+      Webhooks webhooks = new Webhooks(subscriptions, catalog, engine, clock);
+      engine.start();
       HttpApi api =
           new HttpApi(
               new HttpApi.Parts(
@@ -62,6 +101,10 @@ public final class Crier implements AutoCloseable {
                   catalog,
                   publisher,
                   eventLog,
+                  webhooks,
+                  deliveries,
+                  engine,
+                  ops,
                   db::ready,
                   metrics,
                   clock,
@@ -69,8 +112,9 @@ public final class Crier implements AutoCloseable {
                   settings.maxBodyBytes()));
       api.start("0.0.0.0", settings.port());
       log.info("Crier listening on port {} ({})", api.port(), db.dialect());
-      return new Crier(settings, db, publisher, api, adminKey);
+      return new Crier(settings, db, engine, publisher, api, adminKey);
     } catch (RuntimeException e) {
+      if (engine != null) engine.close();
       db.close();
       throw e;
     }
@@ -109,10 +153,15 @@ public final class Crier implements AutoCloseable {
     return db;
   }
 
+  public Engine engine() {
+    return engine;
+  }
+
   @Override
   public void close() {
     api.stop();
     publisher.close();
+    engine.close();
     db.close();
   }
 }

@@ -1,6 +1,10 @@
 package dev.crier.api;
 
 import dev.crier.auth.AdminKey;
+import dev.crier.delivery.DeliveryStore;
+import dev.crier.delivery.Engine;
+import dev.crier.delivery.OperationalEvents;
+import dev.crier.subscription.Webhooks;
 import dev.crier.event.EventCatalog;
 import dev.crier.event.EventLog;
 import dev.crier.event.PublishEvents;
@@ -27,6 +31,10 @@ public final class HttpApi {
       EventCatalog catalog,
       PublishEvents publisher,
       EventLog eventLog,
+      Webhooks webhooks,
+      DeliveryStore deliveries,
+      Engine engine,
+      OperationalEvents ops,
       BooleanSupplier ready,
       PrometheusMeterRegistry metrics,
       Clock clock,
@@ -66,6 +74,9 @@ public final class HttpApi {
                       parts.maxEventBytes(),
                       parts.maxBodyBytes())
                   .register(config.routes);
+              new WebhookRoutes(parts.webhooks(), parts.engine(), parts.publisher(), parts.ops(), parts.maxBodyBytes())
+                  .register(config.routes);
+              new DeliveryRoutes(parts.webhooks(), parts.deliveries(), parts.engine()).register(config.routes);
             });
   }
 

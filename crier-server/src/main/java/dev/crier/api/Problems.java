@@ -4,6 +4,7 @@ import dev.crier.event.IdempotencyConflictException;
 import dev.crier.event.OverloadedException;
 import dev.crier.event.UnknownEventTypesException;
 import dev.crier.storage.StorageUnavailableException;
+import dev.crier.subscription.InvalidSubscriptionException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -39,6 +40,13 @@ final class Problems {
                     (batch ? "[" + offender.index() + "]." : "") + "type",
                     "event type '" + offender.type() + "' is not declared"));
           }
+          write(ctx, ProblemException.validation(errors));
+        });
+    routes.exception(
+        InvalidSubscriptionException.class,
+        (e, ctx) -> {
+          List<FieldError> errors = new ArrayList<>();
+          e.problems().forEach(p -> errors.add(new FieldError(p.field(), p.message())));
           write(ctx, ProblemException.validation(errors));
         });
     routes.exception(

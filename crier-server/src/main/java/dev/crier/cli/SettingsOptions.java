@@ -55,6 +55,12 @@ final class SettingsOptions {
   @Option(names = "--db-pool-size", description = "database connections (CRIER_DB_POOL_SIZE, default 8)")
   String dbPoolSize;
 
+  @Option(names = "--master-key", description = "base64 of 32 bytes sealing stored secrets; unset = generated once (CRIER_MASTER_KEY)")
+  String masterKey;
+
+  @Option(names = "--retention-days", description = "days delivered payloads are kept (CRIER_RETENTION_DAYS, default 30)")
+  String retentionDays;
+
   Settings load() {
     Map<Settings.Key, String> flags = new EnumMap<>(Settings.Key.class);
     put(flags, Settings.Key.PORT, port);
@@ -72,6 +78,8 @@ final class SettingsOptions {
     put(flags, Settings.Key.MAX_BODY_BYTES, maxBodyBytes);
     put(flags, Settings.Key.PUBLISH_QUEUE_EVENTS, publishQueueEvents);
     put(flags, Settings.Key.DB_POOL_SIZE, dbPoolSize);
+    put(flags, Settings.Key.MASTER_KEY, masterKey);
+    put(flags, Settings.Key.RETENTION_DAYS, retentionDays);
     return Settings.load(System.getenv(), flags);
   }
 

@@ -31,7 +31,9 @@ public record Settings(
     int maxEventBytes,
     int maxBodyBytes,
     int publishQueueEvents,
-    int dbPoolSize) {
+    int dbPoolSize,
+    String masterKey,
+    int retentionDays) {
 
   /** The settings Crier knows, with their defaults; the order is the order they are logged in. */
   public enum Key {
@@ -49,7 +51,9 @@ public record Settings(
     MAX_EVENT_BYTES("262144"),
     MAX_BODY_BYTES("8388608"),
     PUBLISH_QUEUE_EVENTS("20000"),
-    DB_POOL_SIZE("8");
+    DB_POOL_SIZE("8"),
+    MASTER_KEY(null),
+    RETENTION_DAYS("30");
 
     private final String defaultValue;
 
@@ -66,7 +70,7 @@ public record Settings(
     }
 
     boolean secret() {
-      return this == ADMIN_KEY || this == DB_PASSWORD;
+      return this == ADMIN_KEY || this == DB_PASSWORD || this == MASTER_KEY;
     }
 
     String describe() {
@@ -105,7 +109,9 @@ public record Settings(
         integer(Key.MAX_EVENT_BYTES, raw, 1024, 64 << 20),
         integer(Key.MAX_BODY_BYTES, raw, 1024, 512 << 20),
         integer(Key.PUBLISH_QUEUE_EVENTS, raw, 1, 10_000_000),
-        integer(Key.DB_POOL_SIZE, raw, 2, 200));
+        integer(Key.DB_POOL_SIZE, raw, 2, 200),
+        masterKey(raw.apply(Key.MASTER_KEY)),
+        integer(Key.RETENTION_DAYS, raw, 1, 3650));
   }
 
   /** Settings from the environment alone, as {@code crier serve} without flags reads them. */
@@ -141,6 +147,8 @@ public record Settings(
     values.put(Key.MAX_BODY_BYTES, maxBodyBytes);
     values.put(Key.PUBLISH_QUEUE_EVENTS, publishQueueEvents);
     values.put(Key.DB_POOL_SIZE, dbPoolSize);
+    values.put(Key.MASTER_KEY, masterKey);
+    values.put(Key.RETENTION_DAYS, retentionDays);
     List<String> lines = new ArrayList<>();
     values.forEach(
         (key, value) -> {
@@ -198,6 +206,17 @@ public record Settings(
           Key.ADMIN_KEY.describe() + " must be at least 16 characters long");
     }
     return value;
+  }
+
+  private static String masterKey(String value) {
+    if (value == null) return null;
+    try {
+      if (java.util.Base64.getDecoder().decode(value).length == 32) return value;
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw new InvalidSettingException(
+        Key.MASTER_KEY.describe() + " must be the base64 of 32 random bytes (openssl rand -base64 32)");
   }
 
   private static String brand(String value) {

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +28,10 @@ final class CommitPublications implements AutoCloseable {
   private static final int MAX_EVENTS_PER_COMMIT = 1000;
   private static final int ATTEMPTS = 3;
 
-  private record Pending(List<NewEvent> events, CompletableFuture<CommitResult> result) {}
+  private record Pending(Publication publication, CompletableFuture<CommitResult> result) {}
 
   private final EventLog eventLog;
+  private final Consumer<List<Dispatch>> afterCommit;
   private final Clock clock;
   private final int capacity;
   private final AtomicInteger eventsHeld = new AtomicInteger();
@@ -38,8 +40,14 @@ final class CommitPublications implements AutoCloseable {
   private final DistributionSummary batchSizes;
   private volatile boolean open = true;
 
-  CommitPublications(EventLog eventLog, Clock clock, int capacity, MeterRegistry meters) {
+  CommitPublications(
+      EventLog eventLog,
+      Consumer<List<Dispatch>> afterCommit,
+      Clock clock,
+      int capacity,
+      MeterRegistry meters) {
     this.eventLog = eventLog;
+    this.afterCommit = afterCommit;
     this.clock = clock;
     this.capacity = capacity;
     this.batchSizes =
@@ -55,16 +63,16 @@ final class CommitPublications implements AutoCloseable {
    *
    * @throws OverloadedException when the queue has no room for them
    */
-  CompletableFuture<CommitResult> submit(List<NewEvent> events) {
+  CompletableFuture<CommitResult> submit(Publication publication) {
     if (!open) throw new OverloadedException("Crier is shutting down");
-    int size = events.size();
+    int size = publication.events().size();
     int held = eventsHeld.addAndGet(size);
     if (held > capacity && held > size) {
       eventsHeld.addAndGet(-size);
       throw new OverloadedException(
           "the commit queue is full (" + capacity + " events); retry shortly");
     }
-    Pending pending = new Pending(events, new CompletableFuture<>());
+    Pending pending = new Pending(publication, new CompletableFuture<>());
     queue.add(pending);
     return pending.result;
   }
@@ -76,12 +84,12 @@ final class CommitPublications implements AutoCloseable {
         Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) continue;
         batch.add(first);
-        int events = first.events.size();
+        int events = first.publication.events().size();
         Pending next;
         while (events < MAX_EVENTS_PER_COMMIT && (next = queue.peek()) != null) {
-          if (events + next.events.size() > MAX_EVENTS_PER_COMMIT) break;
+          if (events + next.publication.events().size() > MAX_EVENTS_PER_COMMIT) break;
           batch.add(queue.poll());
-          events += next.events.size();
+          events += next.publication.events().size();
         }
         commit(batch, events);
       } catch (InterruptedException e) {
@@ -94,11 +102,12 @@ final class CommitPublications implements AutoCloseable {
   }
 
   private void commit(List<Pending> batch, int events) {
-    List<List<NewEvent>> requests = new ArrayList<>(batch.size());
-    for (Pending pending : batch) requests.add(pending.events);
+    List<Publication> requests = new ArrayList<>(batch.size());
+    for (Pending pending : batch) requests.add(pending.publication);
     try {
       List<CommitResult> results = commitWithRetry(requests);
       batchSizes.record(events);
+      handOver(results);
       for (int i = 0; i < batch.size(); i++) batch.get(i).result.complete(results.get(i));
     } catch (RuntimeException e) {
       log.warn("group commit of {} events failed: {}", events, e.toString());
@@ -108,7 +117,22 @@ final class CommitPublications implements AutoCloseable {
     }
   }
 
-  private List<CommitResult> commitWithRetry(List<List<NewEvent>> requests) {
+  /** Passes the new deliveries to the engine in commit order, before any publisher hears back. */
+  private void handOver(List<CommitResult> results) {
+    List<Dispatch> dispatches = new ArrayList<>();
+    for (CommitResult result : results) {
+      if (result instanceof CommitResult.Accepted accepted) dispatches.addAll(accepted.dispatches());
+    }
+    if (dispatches.isEmpty()) return;
+    try {
+      afterCommit.accept(dispatches);
+    } catch (RuntimeException e) {
+      // The deliveries are committed; the engine finds them in the database if this hand-over fails.
+      log.warn("handing {} committed deliveries to the engine failed", dispatches.size(), e);
+    }
+  }
+
+  private List<CommitResult> commitWithRetry(List<Publication> requests) {
     for (int attempt = 1; ; attempt++) {
       try {
         // Millisecond precision: what the database keeps, so a replay answers the very same time.

@@ -4,19 +4,25 @@ import java.security.SecureRandom;
 import java.time.Clock;
 
 /**
- * Generates event ids for publishers that send none: {@code evt_} and a ULID (48 bits of
- * milliseconds, 80 random bits, Crockford base32), so generated ids sort by creation time.
+ * Generates ids: a prefix ({@code evt_}, {@code wh_}) and a ULID (48 bits of milliseconds, 80
+ * random bits, Crockford base32), so generated ids sort by creation time. Thread-safe.
  */
-final class EventIds {
+public final class EventIds {
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
 
-  EventIds(Clock clock) {
+  public EventIds(Clock clock) {
     this.clock = clock;
   }
 
+  /** A new event id. */
   String next() {
+    return next("evt_");
+  }
+
+  /** A new id with this prefix. */
+  public String next(String prefix) {
     long time = clock.millis();
     byte[] entropy = new byte[10];
     random.nextBytes(entropy);
@@ -37,6 +43,6 @@ final class EventIds {
       out[i] = ALPHABET[(int) (lo & 31)];
       lo >>>= 5;
     }
-    return "evt_" + new String(out);
+    return prefix + new String(out);
   }
 }

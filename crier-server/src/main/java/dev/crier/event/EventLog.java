@@ -8,13 +8,14 @@ import java.util.Optional;
 public interface EventLog {
 
   /**
-   * Stores the events of several publish requests in one transaction. Each request is all or
+   * Stores the events of several publish requests, and a delivery of each new event to each of
+   * its targets (numbered in that subscription's own order), in one transaction. Each request is all or
    * nothing: a request whose id is already used by different content gets {@link
    * CommitResult.Conflict} and writes nothing, without failing the others.
    *
    * @return one result per request, in the same order
    */
-  List<CommitResult> commit(List<List<NewEvent>> requests, Instant receivedAt);
+  List<CommitResult> commit(List<Publication> requests, Instant receivedAt);
 
   Optional<Event> find(String id);
 

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Publishing: checks that every event's type is declared, gives ids to events that have none,
@@ -22,6 +23,7 @@ public final class PublishEvents implements AutoCloseable {
   public record Published(List<Receipt> receipts, boolean replayed) {}
 
   private final EventCatalog catalog;
+  private final FanOut fanOut;
   private final boolean declareOnTheFly;
   private final EventIds ids;
   private final CommitPublications committer;
@@ -30,14 +32,17 @@ public final class PublishEvents implements AutoCloseable {
   public PublishEvents(
       EventCatalog catalog,
       EventLog eventLog,
+      FanOut fanOut,
+      Consumer<List<Dispatch>> afterCommit,
       boolean declareOnTheFly,
       int queueCapacity,
       Clock clock,
       MeterRegistry meters) {
     this.catalog = catalog;
+    this.fanOut = fanOut;
     this.declareOnTheFly = declareOnTheFly;
     this.ids = new EventIds(clock);
-    this.committer = new CommitPublications(eventLog, clock, queueCapacity, meters);
+    this.committer = new CommitPublications(eventLog, afterCommit, clock, queueCapacity, meters);
     this.published =
         Counter.builder("crier.events.published")
             .description("events accepted and durably stored")
@@ -54,12 +59,30 @@ public final class PublishEvents implements AutoCloseable {
   public Published publish(List<NewEvent> events) {
     requireDeclared(events);
     List<NewEvent> withIds = new ArrayList<>(events.size());
-    for (NewEvent event : events) withIds.add(event.id() != null ? event : withId(event));
-    CommitResult result = await(committer.submit(withIds));
+    List<List<String>> targets = new ArrayList<>(events.size());
+    for (NewEvent event : events) {
+      withIds.add(event.id() != null ? event : withId(event));
+      targets.add(fanOut.targets(event));
+    }
+    return commit(new Publication(withIds, targets), events.size());
+  }
+
+  /**
+   * Publishes one event to one subscription only, through the normal path (a ping: it queues
+   * behind that subscription's other deliveries, signed and retried like them).
+   */
+  public Published publishTo(NewEvent event, String subscriptionId) {
+    requireDeclared(List.of(event));
+    NewEvent withId = event.id() != null ? event : withId(event);
+    return commit(new Publication(List.of(withId), List.of(List.of(subscriptionId))), 1);
+  }
+
+  private Published commit(Publication publication, int count) {
+    CommitResult result = await(committer.submit(publication));
     return switch (result) {
       case CommitResult.Conflict conflict -> throw new IdempotencyConflictException(conflict.id());
       case CommitResult.Accepted accepted -> {
-        if (!accepted.replayed()) published.increment(events.size());
+        if (!accepted.replayed()) published.increment(count);
         yield new Published(accepted.receipts(), accepted.replayed());
       }
     };

@@ -1,13 +1,15 @@
 package dev.crier.storage;
 
 import java.util.List;
+import java.util.Map;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** JSON columns: lists of strings stored as JSON text, the same on both engines. */
+/** JSON columns (lists and header maps stored as JSON text), the same on both engines. */
 final class Json {
-  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  static final JsonMapper MAPPER = JsonMapper.builder().build();
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final TypeReference<List<Long>> LONGS = new TypeReference<>() {};
 
   private Json() {}
 
@@ -17,5 +19,26 @@ final class Json {
 
   static List<String> parseStringList(String json) {
     return json == null ? List.of() : List.copyOf(MAPPER.readValue(json, STRINGS));
+  }
+
+  static String longList(List<Long> values) {
+    return MAPPER.writeValueAsString(values);
+  }
+
+  static List<Long> parseLongList(String json) {
+    return json == null ? List.of() : List.copyOf(MAPPER.readValue(json, LONGS));
+  }
+
+  /** Headers as a JSON array of [name, value] pairs, keeping order and repeats. */
+  static String headers(List<Map.Entry<String, String>> headers) {
+    if (headers == null) return null;
+    List<List<String>> pairs = headers.stream().map(e -> List.of(e.getKey(), e.getValue())).toList();
+    return MAPPER.writeValueAsString(pairs);
+  }
+
+  static List<Map.Entry<String, String>> parseHeaders(String json) {
+    if (json == null) return null;
+    List<List<String>> pairs = MAPPER.readValue(json, new TypeReference<List<List<String>>>() {});
+    return pairs.stream().map(p -> Map.entry(p.get(0), p.get(1))).toList();
   }
 }

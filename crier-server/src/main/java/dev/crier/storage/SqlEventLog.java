@@ -2,10 +2,12 @@ package dev.crier.storage;
 
 import dev.crier.event.CommitResult;
 import dev.crier.event.ConcurrentPublishException;
+import dev.crier.event.Dispatch;
 import dev.crier.event.Event;
 import dev.crier.event.EventLog;
 import dev.crier.event.EventQuery;
 import dev.crier.event.NewEvent;
+import dev.crier.event.Publication;
 import dev.crier.event.Receipt;
 import dev.crier.event.Subject;
 import java.sql.ResultSet;
@@ -23,9 +25,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** The {@code events} table. */
 public final class SqlEventLog implements EventLog {
-  private static final String COLUMNS =
-      "seq, id, type, account, subject_type, subject_id, subject_path, subject_url, data, changes,"
-          + " required_permissions, occurred_at, received_at";
+  private static final String COLUMNS = columns(null);
   private static final int INSERT_COLUMNS = 13;
   // Both engines accept at least 32,766 bound parameters per statement; stay well below.
   private static final int ROWS_PER_INSERT = 500;
@@ -37,49 +37,76 @@ public final class SqlEventLog implements EventLog {
     this.db = db;
   }
 
+  /** The event columns, qualified by a table alias when one is given. */
+  static String columns(String alias) {
+    String p = alias == null ? "" : alias + ".";
+    return String.join(
+        ", ",
+        java.util.Arrays.stream(
+                new String[] {
+                  "seq", "id", "type", "account", "subject_type", "subject_id", "subject_path",
+                  "subject_url", "data", "changes", "required_permissions", "occurred_at", "received_at"
+                })
+            .map(c -> p + c)
+            .toList());
+  }
+
+  /** The event as stored by a commit, without reading it back. */
+  static Event stored(NewEvent e, long seq, Instant receivedAt) {
+    return new Event(
+        seq, e.id(), e.type(), e.account(), e.subject(), e.data(), e.changes(),
+        e.requiredPermissions(), e.occurredAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), receivedAt);
+  }
+
   /** An id already stored, with the hash of what was stored under it. */
   private record Known(Receipt receipt, String contentHash) {}
 
   @Override
-  public List<CommitResult> commit(List<List<NewEvent>> requests, Instant receivedAt) {
+  public List<CommitResult> commit(List<Publication> requests, Instant receivedAt) {
     return db.inTransaction(h -> commit(h, requests, receivedAt));
   }
 
-  private List<CommitResult> commit(Handle h, List<List<NewEvent>> requests, Instant receivedAt) {
+  private List<CommitResult> commit(Handle h, List<Publication> requests, Instant receivedAt) {
     Map<String, Known> known = lookUp(h, requests);
     Map<String, NewEvent> toInsert = new LinkedHashMap<>();
-    List<CommitResult> results = new ArrayList<>(requests.size());
-    List<List<String>> acceptedIds = new ArrayList<>(requests.size());
-    for (List<NewEvent> request : requests) {
-      String conflict = conflictIn(request, known, toInsert);
-      if (conflict != null) {
-        results.add(new CommitResult.Conflict(conflict));
-        acceptedIds.add(null);
-        continue;
+    Map<String, List<String>> targetsOf = new HashMap<>();
+    List<String> conflicts = new ArrayList<>(requests.size());
+    for (Publication request : requests) {
+      String conflict = conflictIn(request.events(), known, toInsert);
+      conflicts.add(conflict);
+      if (conflict != null) continue;
+      for (int i = 0; i < request.events().size(); i++) {
+        NewEvent event = request.events().get(i);
+        if (!known.containsKey(event.id()) && toInsert.putIfAbsent(event.id(), event) == null) {
+          targetsOf.put(event.id(), request.targets().get(i));
+        }
       }
-      List<String> ids = new ArrayList<>(request.size());
-      for (NewEvent event : request) {
-        if (!known.containsKey(event.id())) toInsert.putIfAbsent(event.id(), event);
-        ids.add(event.id());
-      }
-      acceptedIds.add(ids);
-      results.add(null);
     }
     Map<String, Long> seqs = insert(h, List.copyOf(toInsert.values()), receivedAt);
+    Map<String, List<Dispatch>> dispatches =
+        SqlDeliveries.create(h, toInsert.values(), seqs, targetsOf, receivedAt);
+    List<CommitResult> results = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
-      if (results.get(i) != null) continue;
+      if (conflicts.get(i) != null) {
+        results.add(new CommitResult.Conflict(conflicts.get(i)));
+        continue;
+      }
       List<Receipt> receipts = new ArrayList<>();
+      List<Dispatch> created = new ArrayList<>();
       boolean replayed = true;
-      for (String id : acceptedIds.get(i)) {
+      for (NewEvent event : requests.get(i).events()) {
+        String id = event.id();
         Known before = known.get(id);
         if (before != null) {
           receipts.add(before.receipt());
         } else {
           replayed = false;
           receipts.add(new Receipt(id, seqs.get(id), receivedAt));
+          List<Dispatch> mine = dispatches.remove(id);
+          if (mine != null) created.addAll(mine);
         }
       }
-      results.set(i, new CommitResult.Accepted(List.copyOf(receipts), replayed));
+      results.add(new CommitResult.Accepted(List.copyOf(receipts), replayed, created));
     }
     return results;
   }
@@ -100,9 +127,9 @@ public final class SqlEventLog implements EventLog {
     return null;
   }
 
-  private static Map<String, Known> lookUp(Handle h, List<List<NewEvent>> requests) {
+  private static Map<String, Known> lookUp(Handle h, List<Publication> requests) {
     List<String> ids = new ArrayList<>();
-    for (List<NewEvent> request : requests) for (NewEvent event : request) ids.add(event.id());
+    for (Publication request : requests) for (NewEvent event : request.events()) ids.add(event.id());
     Map<String, Known> known = new HashMap<>();
     for (int from = 0; from < ids.size(); from += IDS_PER_LOOKUP) {
       h.createQuery("SELECT id, seq, received_at, content_hash FROM events WHERE id IN (<ids>)")
@@ -189,7 +216,7 @@ public final class SqlEventLog implements EventLog {
         });
   }
 
-  private static Event row(ResultSet rs, StatementContext ctx) throws SQLException {
+  static Event row(ResultSet rs, StatementContext ctx) throws SQLException {
     String subjectType = rs.getString("subject_type");
     String subjectId = rs.getString("subject_id");
     String subjectPath = rs.getString("subject_path");

@@ -1,0 +1,286 @@
+package dev.crier.delivery;
+
+import dev.crier.event.Dispatch;
+import dev.crier.subscription.Status;
+import dev.crier.subscription.Subscription;
+import dev.crier.subscription.SubscriptionIndex;
+import dev.crier.subscription.SubscriptionListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The delivery engine: one lane per subscription with work, fed by commits and by the database.
+ * The API talks to it only through its public methods (resume, redeliver, a changed
+ * subscription), so it can run on a node that serves no API.
+ */
+public final class Engine implements SubscriptionListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final Duration BACKSTOP = Duration.ofSeconds(15);
+
+  private final DeliveryStore store;
+  private final SubscriptionIndex index;
+  private final SendAttempt sender;
+  private final SendDelivery send;
+  private final RecordOutcomes recorder;
+  private final OperationalEvents ops;
+  private final Clock clock;
+  private final Duration retention;
+  private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+  private volatile boolean running = true;
+  private Thread backstop;
+
+  public Engine(
+      DeliveryStore store,
+      SubscriptionIndex index,
+      OperationalEvents ops,
+      String brand,
+      String version,
+      boolean allowPrivateTargets,
+      Duration retention,
+      Clock clock) {
+    this.store = store;
+    this.index = index;
+    this.ops = ops;
+    this.clock = clock;
+    this.retention = retention;
+    this.sender = new SendAttempt(allowPrivateTargets);
+    this.send = new SendDelivery(sender, new WebhookRequest(brand, version, clock), clock);
+    this.recorder = new RecordOutcomes(store);
+    if (clock instanceof AdvancingClock advancing) advancing.onAdvance(this::wakeAll);
+  }
+
+  /** Starts lanes for every subscription with pending work, and the periodic backstop. */
+  public void start() {
+    ensureLanesForPendingWork();
+    backstop = Thread.ofVirtual().name("crier-backstop").start(this::backstopLoop);
+  }
+
+  private void backstopLoop() {
+    Instant lastPrune = Instant.EPOCH;
+    while (running) {
+      try {
+        Thread.sleep(BACKSTOP.toMillis());
+        ensureLanesForPendingWork();
+        if (Duration.between(lastPrune, Instant.now()).toHours() >= 1) {
+          prune();
+          lastPrune = Instant.now();
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.warn("engine backstop check failed: {}", e.toString());
+      }
+    }
+  }
+
+  /** Lanes for work that no commit announced (after a restart, or a lost hand-over). */
+  private void ensureLanesForPendingWork() {
+    for (String id : store.subscriptionsWithPendingWork()) lanes.computeIfAbsent(id, this::newLane);
+  }
+
+  /** Hands deliveries just committed to their lanes, in commit order. */
+  public void offer(List<Dispatch> dispatches) {
+    Map<String, List<Dispatch>> bySubscription = new LinkedHashMap<>();
+    for (Dispatch d : dispatches) bySubscription.computeIfAbsent(d.subscriptionId(), k -> new ArrayList<>()).add(d);
+    bySubscription.forEach(
+        (id, list) ->
+            lanes.compute(
+                id,
+                (k, lane) -> {
+                  if (lane == null || lane.stopped) lane = newLane(k);
+                  if (lane != null) lane.offer(list);
+                  return lane;
+                }));
+  }
+
+  private Lane newLane(String id) {
+    Optional<Subscription> s = index.get(id);
+    if (s.isEmpty() || s.get().status() != Status.ACTIVE || !running) return null;
+    Lane lane = Lane.of(this, s.get());
+    lane.start();
+    return lane;
+  }
+
+  /** A lane asks to retire while idle; it may only when nothing arrived for it meanwhile. */
+  boolean retire(Lane lane) {
+    boolean[] retired = {false};
+    lanes.computeIfPresent(
+        lane.id(),
+        (k, current) -> {
+          if (current == lane && lane.inboxEmpty()) {
+            retired[0] = true;
+            return null;
+          }
+          return current;
+        });
+    return retired[0];
+  }
+
+  void retired(Lane lane) {
+    lanes.remove(lane.id(), lane);
+  }
+
+  /** Decides what follows an attempt, records it, and applies halting or disabling. */
+  Outcome.Next judge(Subscription s, PendingDelivery d, Attempt attempt) {
+    int n = attempt.number();
+    Instant now = clock.instant();
+    SendResult result = attempt.result();
+    if (SendDelivery.succeeded(result)) {
+      recorder.add(new Outcome(s.id(), d.subSeq(), DeliveryStatus.DELIVERED, n, d.nextAttemptAt(), attempt));
+      return Outcome.Next.DONE;
+    }
+    if (SendDelivery.gone(result)) {
+      recorder.flush();
+      store.disableGone(new Outcome(s.id(), d.subSeq(), DeliveryStatus.PENDING, n, now, attempt), now);
+      index.put(s.withStatus(Status.DISABLED, now));
+      ops.disabled(s, d.id());
+      log.warn("webhook {} disabled: its endpoint answered 410 Gone", s.id());
+      return Outcome.Next.STOP;
+    }
+    if (s.retrySchedule().exhaustedAfter(n)) {
+      Outcome failed = new Outcome(s.id(), d.subSeq(), DeliveryStatus.FAILED, n, now, attempt);
+      if (!s.ordered()) {
+        recorder.add(failed);
+        return Outcome.Next.DONE;
+      }
+      recorder.flush();
+      store.halt(failed, now);
+      index.put(s.withStatus(Status.HALTED, now));
+      ops.halted(s, d.id(), describe(result));
+      log.warn("webhook {} halted at delivery {}: {}", s.id(), d.id(), describe(result));
+      return Outcome.Next.STOP;
+    }
+    Duration delay = s.retrySchedule().delayAfter(n);
+    Optional<Duration> asked = SendDelivery.retryAfter(result, now);
+    if (asked.isPresent()) {
+      Duration cap = s.retrySchedule().step(n).multipliedBy(2);
+      delay = asked.get().compareTo(cap) > 0 ? cap : asked.get();
+    }
+    Instant next = now.plus(delay);
+    recorder.add(new Outcome(s.id(), d.subSeq(), DeliveryStatus.PENDING, n, next, attempt));
+    return new Outcome.Next.Retry(
+        new PendingDelivery(d.subscriptionId(), d.subSeq(), d.event(), n, next, attempt.requestBody()));
+  }
+
+  static String describe(SendResult result) {
+    return switch (result) {
+      case SendResult.Answered a -> "HTTP " + a.status();
+      case SendResult.Failed f -> f.error();
+    };
+  }
+
+  /** A subscription was created or changed: its lane follows (started, stopped, reconfigured). */
+  public void subscriptionChanged(Subscription s) {
+    index.put(s);
+    Lane lane = lanes.get(s.id());
+    if (lane != null) {
+      if (s.status() != Status.ACTIVE || s.ordered() != lane.subscription.ordered()) {
+        lane.stop();
+        lanes.remove(s.id(), lane);
+      } else {
+        lane.subscription = s;
+        lane.poke();
+      }
+    }
+    if (s.status() == Status.ACTIVE) lanes.computeIfAbsent(s.id(), this::newLane);
+  }
+
+  @Override
+  public void changed(Subscription s) {
+    subscriptionChanged(s);
+  }
+
+  @Override
+  public void removed(String id) {
+    subscriptionRemoved(id);
+  }
+
+  public void subscriptionRemoved(String id) {
+    index.remove(id);
+    Lane lane = lanes.remove(id);
+    if (lane != null) lane.stop();
+  }
+
+  /**
+   * Resumes a halted subscription from its failed delivery, with a fresh schedule.
+   *
+   * @return the subscription as it is now, or empty when it was not halted
+   */
+  public Optional<Subscription> resume(Subscription halted) {
+    recorder.flush();
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    if (!store.resume(halted.id(), now)) return Optional.empty();
+    Subscription active = halted.withStatus(Status.ACTIVE, now);
+    subscriptionChanged(active);
+    ops.recovered(active);
+    return Optional.of(active);
+  }
+
+  /**
+   * Sends one delivery again now, outside its ordered stream, marked as a redelivery, and logs
+   * the attempt; a success settles a failed delivery.
+   */
+  public Optional<Attempt> redeliver(Subscription s, DeliveryId id) {
+    Optional<DeliveryView> view = store.find(id.subscriptionId(), id.subSeq());
+    if (view.isEmpty()) return Optional.empty();
+    DeliveryView v = view.get();
+    PendingDelivery d = new PendingDelivery(s.id(), v.subSeq(), v.event(), v.attempts(), clock.instant(), null);
+    Attempt attempt = send.attempt(s, d, v.attempts() + 1, true);
+    DeliveryStatus status = SendDelivery.succeeded(attempt.result()) ? DeliveryStatus.DELIVERED : v.status();
+    store.recordRedelivery(new Outcome(s.id(), v.subSeq(), status, v.attempts() + 1, v.nextAttemptAt(), attempt));
+    return Optional.of(attempt);
+  }
+
+  /** The body a delivery of {@code event} to {@code s} is sent with (for the delivery log). */
+  public byte[] requestBody(Subscription s, dev.crier.event.Event event) {
+    return send.body(s, event);
+  }
+
+  /** Deletes delivered deliveries (and orphaned events) older than the retention period. */
+  public int prune() {
+    int pruned = store.prune(clock.instant().minus(retention));
+    if (pruned > 0) log.info("pruned {} delivered deliveries older than {}", pruned, retention);
+    return pruned;
+  }
+
+  /** Makes every lane look at the clock again now. */
+  public void wakeAll() {
+    lanes.values().forEach(Lane::poke);
+  }
+
+  /** Waits until every outcome recorded so far is written (for an orderly stop, and tests). */
+  public void flush() {
+    recorder.flush();
+  }
+
+  DeliveryStore store() {
+    return store;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  SendDelivery send() {
+    return send;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (backstop != null) backstop.interrupt();
+    lanes.values().forEach(Lane::stop);
+    lanes.clear();
+    recorder.close();
+    sender.close();
+  }
+}

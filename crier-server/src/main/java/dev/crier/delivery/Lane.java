@@ -1,0 +1,164 @@
+package dev.crier.delivery;
+
+import dev.crier.event.Dispatch;
+import dev.crier.subscription.Subscription;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sender of one subscription's deliveries, on one virtual thread. It keeps only a window of
+ * the next deliveries in memory and refills it from the database, so a backlog of millions costs
+ * disk, not heap. Committed deliveries arrive through {@link #offer} (no polling delay); the
+ * database is the truth the window is rebuilt from whenever the two could disagree.
+ */
+abstract class Lane {
+  static final int WINDOW = 256;
+  private static final Duration IDLE_EXIT = Duration.ofSeconds(2);
+  private static final Logger log = LoggerFactory.getLogger(Lane.class);
+
+  protected final Engine engine;
+  protected volatile Subscription subscription;
+  protected final ArrayDeque<PendingDelivery> window = new ArrayDeque<>();
+  private final ConcurrentLinkedQueue<Dispatch> inbox = new ConcurrentLinkedQueue<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition poked = lock.newCondition();
+  private boolean pokedFlag;
+  /** Every pending delivery up to this sub_seq is in memory (or already handled). */
+  private long loadedThrough;
+  /** The database may hold pending deliveries after {@link #loadedThrough}. */
+  private boolean more = true;
+  protected volatile boolean stopped;
+  private Thread thread;
+
+  Lane(Engine engine, Subscription subscription) {
+    this.engine = engine;
+    this.subscription = subscription;
+  }
+
+  static Lane of(Engine engine, Subscription subscription) {
+    return subscription.ordered() ? new OrderedLane(engine, subscription) : new UnorderedLane(engine, subscription);
+  }
+
+  void start() {
+    thread = Thread.ofVirtual().name("crier-lane-" + subscription.id()).start(this::run);
+  }
+
+  String id() {
+    return subscription.id();
+  }
+
+  /** Called (by the dispatcher, atomically with its map) with deliveries just committed. */
+  void offer(List<Dispatch> dispatches) {
+    inbox.addAll(dispatches);
+    poke();
+  }
+
+  boolean inboxEmpty() {
+    return inbox.isEmpty();
+  }
+
+  void poke() {
+    lock.lock();
+    try {
+      pokedFlag = true;
+      poked.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void stop() {
+    stopped = true;
+    poke();
+  }
+
+  /** Waits until poked, or until {@code until} on the engine's clock, or at most a second. */
+  protected void sleepUntil(Instant until) {
+    long millis = until == null ? 1_000 : Duration.between(engine.clock().instant(), until).toMillis();
+    if (millis <= 0) return;
+    lock.lock();
+    try {
+      if (!pokedFlag) poked.await(Math.min(millis, 1_000), TimeUnit.MILLISECONDS);
+      pokedFlag = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void run() {
+    Instant idleSince = null;
+    try {
+      while (!stopped) {
+        takeOffers();
+        if (window.isEmpty() && more && wantsMore()) load();
+        boolean busy = step();
+        if (busy) {
+          idleSince = null;
+          continue;
+        }
+        if (idle()) {
+          Instant now = Instant.now();
+          if (idleSince == null) idleSince = now;
+          else if (Duration.between(idleSince, now).compareTo(IDLE_EXIT) > 0 && engine.retire(this)) return;
+        }
+        sleepUntil(nextWake());
+      }
+    } catch (RuntimeException e) {
+      log.error("lane {} stopped by an unexpected error; it restarts from the database", id(), e);
+    } finally {
+      engine.retired(this);
+    }
+  }
+
+  private void takeOffers() {
+    Dispatch d;
+    while ((d = inbox.poll()) != null) {
+      if (d.subSeq() <= loadedThrough) continue;
+      if (!more && d.subSeq() == loadedThrough + 1 && window.size() < WINDOW) {
+        window.add(new PendingDelivery(d.subscriptionId(), d.subSeq(), d.event(), 0, d.event().receivedAt(), null));
+        loadedThrough = d.subSeq();
+      } else {
+        more = true; // out of order or window full: the database has it
+      }
+    }
+  }
+
+  private void load() {
+    List<PendingDelivery> loaded = engine.store().pending(id(), loadedThrough, WINDOW);
+    for (PendingDelivery d : loaded) accept(d);
+    if (!loaded.isEmpty()) loadedThrough = loaded.get(loaded.size() - 1).subSeq();
+    more = loaded.size() == WINDOW;
+  }
+
+  /** Takes a delivery loaded from the database into the lane. */
+  protected void accept(PendingDelivery d) {
+    window.add(d);
+  }
+
+  /** Whether the lane has room for more deliveries from the database. */
+  protected boolean wantsMore() {
+    return true;
+  }
+
+  /** Does one unit of work; false when there was nothing to do now. */
+  protected abstract boolean step();
+
+  /** True when the lane holds nothing at all (it may retire). */
+  protected boolean idle() {
+    return window.isEmpty() && !more && inbox.isEmpty();
+  }
+
+  /** When the lane must look again even if nobody pokes it; null for "in a second". */
+  protected abstract Instant nextWake();
+}

@@ -1,0 +1,40 @@
+package dev.crier.delivery;
+
+import dev.crier.subscription.Subscription;
+import java.time.Instant;
+
+/**
+ * One delivery in flight, in {@code sub_seq} order. A failure is retried on the schedule while
+ * later deliveries wait behind it; when the schedule is exhausted the subscription halts.
+ */
+final class OrderedLane extends Lane {
+
+  OrderedLane(Engine engine, Subscription subscription) {
+    super(engine, subscription);
+  }
+
+  @Override
+  protected boolean step() {
+    PendingDelivery d = window.peek();
+    if (d == null) return false;
+    Instant now = engine.clock().instant();
+    if (d.nextAttemptAt().isAfter(now)) return false;
+    Subscription s = subscription;
+    int number = d.attempts() + 1;
+    Attempt attempt = engine.send().attempt(s, d, number, false);
+    Outcome.Next next = engine.judge(s, d, attempt);
+    window.poll();
+    switch (next) {
+      case Outcome.Next.Done done -> {}
+      case Outcome.Next.Retry retry -> window.addFirst(retry.delivery());
+      case Outcome.Next.Stop stop -> stopped = true;
+    }
+    return true;
+  }
+
+  @Override
+  protected Instant nextWake() {
+    PendingDelivery head = window.peek();
+    return head == null ? null : head.nextAttemptAt();
+  }
+}

@@ -1,0 +1,72 @@
+package dev.crier.delivery;
+
+import dev.crier.subscription.Subscription;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Makes one attempt of one delivery: builds and signs the request, sends it, keeps the log entry. */
+final class SendDelivery {
+  private final SendAttempt sender;
+  private final WebhookRequest request;
+  private final Clock clock;
+
+  SendDelivery(SendAttempt sender, WebhookRequest request, Clock clock) {
+    this.sender = sender;
+    this.request = request;
+    this.clock = clock;
+  }
+
+  Attempt attempt(Subscription s, PendingDelivery d, int number, boolean redelivery) {
+    byte[] body = d.sentBody() != null ? d.sentBody() : request.body(s, d.event());
+    List<Map.Entry<String, String>> headers = request.headers(s, d.id(), d.event().type(), body, redelivery);
+    Instant at = clock.instant();
+    SendResult result;
+    try {
+      result = sender.send(new HttpPost(URI.create(s.url()), headers, body, s.timeout()));
+    } catch (IllegalArgumentException e) {
+      result = new SendResult.Failed(SendResult.Failed.Kind.INVALID_URL, "invalid URL: " + e.getMessage(), Duration.ZERO);
+    }
+    return new Attempt(number, redelivery, at, headers, body, result);
+  }
+
+  byte[] body(Subscription s, dev.crier.event.Event event) {
+    return request.body(s, event);
+  }
+
+  static boolean succeeded(SendResult result) {
+    return result instanceof SendResult.Answered a && a.status() >= 200 && a.status() < 300;
+  }
+
+  static boolean gone(SendResult result) {
+    return result instanceof SendResult.Answered a && a.status() == 410;
+  }
+
+  /** The wait a 429 or 503 asked for in its Retry-After header (seconds or an HTTP date). */
+  static Optional<Duration> retryAfter(SendResult result, Instant now) {
+    if (!(result instanceof SendResult.Answered a) || (a.status() != 429 && a.status() != 503)) {
+      return Optional.empty();
+    }
+    for (var header : a.headers()) {
+      if (!header.getKey().equalsIgnoreCase("Retry-After")) continue;
+      String value = header.getValue().trim();
+      try {
+        return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value))));
+      } catch (NumberFormatException e) {
+        try {
+          Instant when = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+          return Optional.of(Duration.between(now, when).isNegative() ? Duration.ZERO : Duration.between(now, when));
+        } catch (RuntimeException ignored) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}

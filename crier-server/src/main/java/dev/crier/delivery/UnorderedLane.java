@@ -1,0 +1,96 @@
+package dev.crier.delivery;
+
+import dev.crier.subscription.Subscription;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Up to {@code max_in_flight} deliveries at once, each retried on its own schedule; one that
+ * exhausts it is marked failed and the subscription keeps going.
+ */
+final class UnorderedLane extends Lane {
+  private record Completion(PendingDelivery delivery, Attempt attempt) {}
+
+  private final PriorityQueue<PendingDelivery> retries =
+      new PriorityQueue<>(Comparator.comparing(PendingDelivery::nextAttemptAt));
+  private final ConcurrentLinkedQueue<Completion> done = new ConcurrentLinkedQueue<>();
+  private int inFlight;
+
+  UnorderedLane(Engine engine, Subscription subscription) {
+    super(engine, subscription);
+  }
+
+  @Override
+  protected void accept(PendingDelivery d) {
+    if (d.nextAttemptAt().isAfter(engine.clock().instant())) retries.add(d);
+    else window.add(d);
+  }
+
+  @Override
+  protected boolean wantsMore() {
+    return retries.size() < WINDOW;
+  }
+
+  @Override
+  protected boolean step() {
+    boolean progressed = false;
+    Completion completion;
+    while ((completion = done.poll()) != null) {
+      inFlight--;
+      progressed = true;
+      Subscription s = subscription;
+      switch (engine.judge(s, completion.delivery(), completion.attempt())) {
+        case Outcome.Next.Done ignored -> {}
+        case Outcome.Next.Retry retry -> retries.add(retry.delivery());
+        case Outcome.Next.Stop ignored -> stopped = true;
+      }
+    }
+    if (stopped) return progressed;
+    Subscription s = subscription;
+    Instant now = engine.clock().instant();
+    while (inFlight < s.maxInFlight()) {
+      PendingDelivery next = null;
+      if (!retries.isEmpty() && !retries.peek().nextAttemptAt().isAfter(now)) next = retries.poll();
+      else if (!window.isEmpty() && retries.size() < WINDOW) next = window.poll();
+      if (next == null) break;
+      if (next.nextAttemptAt().isAfter(now)) {
+        retries.add(next);
+        continue;
+      }
+      inFlight++;
+      progressed = true;
+      send(s, next);
+    }
+    return progressed;
+  }
+
+  private void send(Subscription s, PendingDelivery d) {
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              Attempt attempt;
+              try {
+                attempt = engine.send().attempt(s, d, d.attempts() + 1, false);
+              } catch (RuntimeException e) {
+                attempt =
+                    new Attempt(d.attempts() + 1, false, engine.clock().instant(), java.util.List.of(), null,
+                        new SendResult.Failed(SendResult.Failed.Kind.CONNECTION, e.toString(), Duration.ZERO));
+              }
+              done.add(new Completion(d, attempt));
+              poke();
+            });
+  }
+
+  @Override
+  protected boolean idle() {
+    return super.idle() && inFlight == 0 && retries.isEmpty() && done.isEmpty();
+  }
+
+  @Override
+  protected Instant nextWake() {
+    return retries.isEmpty() || inFlight >= subscription.maxInFlight() ? null : retries.peek().nextAttemptAt();
+  }
+}

@@ -1,0 +1,417 @@
+package dev.crier.storage;
+
+import dev.crier.delivery.Attempt;
+import dev.crier.delivery.DeliveryStatus;
+import dev.crier.delivery.DeliveryStore;
+import dev.crier.delivery.DeliveryView;
+import dev.crier.delivery.Outcome;
+import dev.crier.delivery.PendingDelivery;
+import dev.crier.delivery.SendResult;
+import dev.crier.event.Dispatch;
+import dev.crier.event.Event;
+import dev.crier.event.NewEvent;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** Deliveries and attempts in the {@code deliveries} and {@code attempts} tables. */
+public final class SqlDeliveries implements DeliveryStore {
+  private static final int ROWS_PER_INSERT = 500;
+  private static final String VIEW_COLUMNS =
+      "d.subscription_id, d.sub_seq, d.status, d.attempts, d.next_attempt_at, d.last_attempt_at,"
+          + " d.last_status, d.last_error, d.last_duration_ms, d.last_request_headers,"
+          + " d.last_response_headers, d.last_response_body, d.created_at, d.updated_at, "
+          + SqlEventLog.columns("e");
+
+  private final Database db;
+
+  public SqlDeliveries(Database db) {
+    this.db = db;
+  }
+
+  /**
+   * Inside the publish transaction: numbers each new event's deliveries in its subscription's own
+   * order (taking the numbers under the subscription row's lock) and inserts them.
+   *
+   * @return the created deliveries by event id
+   */
+  static Map<String, List<Dispatch>> create(
+      Handle h,
+      Collection<NewEvent> events,
+      Map<String, Long> seqs,
+      Map<String, List<String>> targetsOf,
+      Instant receivedAt) {
+    List<NewEvent> bySeq = new ArrayList<>(events);
+    bySeq.sort(Comparator.comparingLong(e -> seqs.get(e.id())));
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (NewEvent event : bySeq) {
+      for (String target : targetsOf.getOrDefault(event.id(), List.of())) counts.merge(target, 1, Integer::sum);
+    }
+    Map<String, List<Dispatch>> created = new HashMap<>();
+    if (counts.isEmpty()) return created;
+    Map<String, Long> next = new HashMap<>();
+    for (var entry : counts.entrySet()) {
+      h.createQuery(
+              "UPDATE subscriptions SET next_seq = next_seq + :n WHERE id = :id AND status <> 'disabled'"
+                  + " RETURNING next_seq")
+          .bind("n", entry.getValue())
+          .bind("id", entry.getKey())
+          .mapTo(Long.class)
+          .findOne()
+          .ifPresent(last -> next.put(entry.getKey(), last - entry.getValue() + 1));
+    }
+    List<Dispatch> rows = new ArrayList<>();
+    for (NewEvent e : bySeq) {
+      Event event = SqlEventLog.stored(e, seqs.get(e.id()), receivedAt);
+      for (String target : targetsOf.getOrDefault(e.id(), List.of())) {
+        Long subSeq = next.get(target);
+        if (subSeq == null) continue;
+        next.put(target, subSeq + 1);
+        Dispatch dispatch = new Dispatch(target, subSeq, event);
+        rows.add(dispatch);
+        created.computeIfAbsent(e.id(), k -> new ArrayList<>()).add(dispatch);
+      }
+    }
+    long now = receivedAt.toEpochMilli();
+    for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+      List<Dispatch> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+      StringBuilder sql =
+          new StringBuilder(
+              "INSERT INTO deliveries (subscription_id, sub_seq, event_seq, status, attempts,"
+                  + " next_attempt_at, created_at, updated_at) VALUES ");
+      for (int i = 0; i < chunk.size(); i++) sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, 'pending', 0, ?, ?, ?)");
+      var update = h.createUpdate(sql.toString());
+      int p = 0;
+      for (Dispatch d : chunk) {
+        update.bind(p++, d.subscriptionId()).bind(p++, d.subSeq()).bind(p++, d.event().seq())
+            .bind(p++, now).bind(p++, now).bind(p++, now);
+      }
+      update.execute();
+    }
+    return created;
+  }
+
+  @Override
+  public List<PendingDelivery> pending(String subscriptionId, long afterSubSeq, int limit) {
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT d.sub_seq, d.attempts, d.next_attempt_at, "
+                        + SqlEventLog.columns("e")
+                        + ", (SELECT a.request_body FROM attempts a WHERE a.subscription_id ="
+                        + " d.subscription_id AND a.sub_seq = d.sub_seq AND a.redelivery = 0"
+                        + " ORDER BY a.id DESC LIMIT 1) AS sent_body"
+                        + " FROM deliveries d JOIN events e ON e.seq = d.event_seq"
+                        + " WHERE d.subscription_id = :id AND d.status = 'pending' AND d.sub_seq > :after"
+                        + " ORDER BY d.sub_seq LIMIT :limit")
+                .bind("id", subscriptionId)
+                .bind("after", afterSubSeq)
+                .bind("limit", limit)
+                .map(
+                    (rs, ctx) -> {
+                      String body = rs.getString("sent_body");
+                      return new PendingDelivery(
+                          subscriptionId,
+                          rs.getLong("sub_seq"),
+                          SqlEventLog.row(rs, ctx),
+                          rs.getInt("attempts"),
+                          Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
+                          body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+                    })
+                .list());
+  }
+
+  @Override
+  public List<String> subscriptionsWithPendingWork() {
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT s.id FROM subscriptions s WHERE s.status = 'active' AND EXISTS"
+                        + " (SELECT 1 FROM deliveries d WHERE d.subscription_id = s.id AND d.status = 'pending')")
+                .mapTo(String.class)
+                .list());
+  }
+
+  @Override
+  public void record(List<Outcome> outcomes) {
+    if (outcomes.isEmpty()) return;
+    db.inTransaction(
+        h -> {
+          write(h, outcomes, false);
+          return null;
+        });
+  }
+
+  private static void write(Handle h, List<Outcome> outcomes, boolean anyStatus) {
+    PreparedBatch deliveries =
+        h.prepareBatch(
+            "UPDATE deliveries SET status = :status, attempts = :attempts, next_attempt_at = :next,"
+                + " last_attempt_at = :at, last_status = :code, last_error = :error,"
+                + " last_duration_ms = :duration, last_request_headers = :request_headers,"
+                + " last_response_headers = :response_headers, last_response_body = :response_body,"
+                + " updated_at = :at WHERE subscription_id = :id AND sub_seq = :seq"
+                + (anyStatus ? "" : " AND status = 'pending'"));
+    PreparedBatch attempts = null;
+    for (Outcome o : outcomes) {
+      Attempt a = o.attempt();
+      Answer answer = Answer.of(a.result());
+      deliveries
+          .bind("status", o.status().wire())
+          .bind("attempts", o.attempts())
+          .bind("next", o.nextAttemptAt().toEpochMilli())
+          .bind("at", a.at().toEpochMilli())
+          .bind("code", answer.status())
+          .bind("error", answer.error())
+          .bind("duration", answer.durationMs())
+          .bind("request_headers", Json.headers(a.requestHeaders()))
+          .bind("response_headers", Json.headers(answer.headers()))
+          .bind("response_body", answer.body())
+          .bind("id", o.subscriptionId())
+          .bind("seq", o.subSeq())
+          .add();
+      if (o.status() != DeliveryStatus.DELIVERED || a.redelivery()) {
+        if (attempts == null) attempts = attemptInsert(h);
+        bindAttempt(attempts, o);
+      }
+    }
+    deliveries.execute();
+    if (attempts != null) attempts.execute();
+  }
+
+  private static void bindAttempt(PreparedBatch batch, Outcome o) {
+    Attempt a = o.attempt();
+    Answer answer = Answer.of(a.result());
+    batch
+        .bind("id", o.subscriptionId())
+        .bind("seq", o.subSeq())
+        .bind("number", a.number())
+        .bind("redelivery", a.redelivery() ? 1 : 0)
+        .bind("at", a.at().toEpochMilli())
+        .bind("request_headers", Json.headers(a.requestHeaders()))
+        .bind("request_body", a.requestBody() == null ? null : new String(a.requestBody(), StandardCharsets.UTF_8))
+        .bind("code", answer.status())
+        .bind("response_headers", Json.headers(answer.headers()))
+        .bind("response_body", answer.body())
+        .bind("duration", answer.durationMs())
+        .bind("error", answer.error())
+        .add();
+  }
+
+  private static PreparedBatch attemptInsert(Handle h) {
+    return h.prepareBatch(
+        "INSERT INTO attempts (subscription_id, sub_seq, number, redelivery, attempted_at,"
+            + " request_headers, request_body, response_status, response_headers, response_body,"
+            + " duration_ms, error) VALUES (:id, :seq, :number, :redelivery, :at, :request_headers,"
+            + " :request_body, :code, :response_headers, :response_body, :duration, :error)");
+  }
+
+  /** The parts of a send result that are stored. */
+  private record Answer(
+      Integer status, List<Map.Entry<String, String>> headers, String body, Integer durationMs, String error) {
+    static Answer of(SendResult result) {
+      return switch (result) {
+        case SendResult.Answered a ->
+            new Answer(
+                a.status(),
+                a.headers(),
+                new String(a.bodyStart(), StandardCharsets.UTF_8),
+                (int) a.duration().toMillis(),
+                a.status() >= 200 && a.status() < 300 ? null : "HTTP " + a.status());
+        case SendResult.Failed f -> new Answer(null, null, null, (int) f.duration().toMillis(), f.error());
+      };
+    }
+  }
+
+  @Override
+  public void halt(Outcome failed, Instant now) {
+    db.inTransaction(
+        h -> {
+          write(h, List.of(failed), false);
+          setStatus(h, failed.subscriptionId(), "active", "halted", now);
+          return null;
+        });
+  }
+
+  @Override
+  public void disableGone(Outcome gone, Instant now) {
+    db.inTransaction(
+        h -> {
+          write(h, List.of(gone), false);
+          setStatus(h, gone.subscriptionId(), "active", "disabled", now);
+          return null;
+        });
+  }
+
+  private static boolean setStatus(Handle h, String id, String from, String to, Instant now) {
+    return h.createUpdate("UPDATE subscriptions SET status = :to, updated_at = :now WHERE id = :id AND status = :from")
+            .bind("id", id)
+            .bind("from", from)
+            .bind("to", to)
+            .bind("now", now.toEpochMilli())
+            .execute()
+        == 1;
+  }
+
+  @Override
+  public boolean resume(String subscriptionId, Instant now) {
+    return db.inTransaction(
+        h -> {
+          if (!setStatus(h, subscriptionId, "halted", "active", now)) return false;
+          h.createUpdate(
+                  "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = :now,"
+                      + " updated_at = :now WHERE subscription_id = :id AND status = 'failed'")
+              .bind("id", subscriptionId)
+              .bind("now", now.toEpochMilli())
+              .execute();
+          return true;
+        });
+  }
+
+  @Override
+  public void recordRedelivery(Outcome outcome) {
+    db.inTransaction(
+        h -> {
+          Optional<String> status =
+              h.createQuery("SELECT status FROM deliveries WHERE subscription_id = :id AND sub_seq = :seq")
+                  .bind("id", outcome.subscriptionId())
+                  .bind("seq", outcome.subSeq())
+                  .mapTo(String.class)
+                  .findOne();
+          if (status.isEmpty()) return null;
+          // A successful redelivery settles a failed delivery; otherwise the delivery keeps its
+          // state (a pending one stays in its lane's hands) and only the attempt is logged.
+          if (outcome.status() == DeliveryStatus.DELIVERED && status.get().equals("failed")) {
+            write(h, List.of(outcome), true);
+          } else {
+            PreparedBatch insert = attemptInsert(h);
+            bindAttempt(insert, outcome);
+            insert.execute();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<DeliveryView> find(String subscriptionId, long subSeq) {
+    return db.withHandle(
+        h -> {
+          Optional<DeliveryView> view =
+              h.createQuery(
+                      "SELECT " + VIEW_COLUMNS + " FROM deliveries d JOIN events e ON e.seq = d.event_seq"
+                          + " WHERE d.subscription_id = :id AND d.sub_seq = :seq")
+                  .bind("id", subscriptionId)
+                  .bind("seq", subSeq)
+                  .map(SqlDeliveries::view)
+                  .findOne();
+          return view.map(v -> withAttempts(h, v));
+        });
+  }
+
+  private static DeliveryView withAttempts(Handle h, DeliveryView v) {
+    List<DeliveryView.AttemptView> log =
+        h.createQuery(
+                "SELECT number, redelivery, attempted_at, request_headers, request_body, response_status,"
+                    + " response_headers, response_body, duration_ms, error FROM attempts"
+                    + " WHERE subscription_id = :id AND sub_seq = :seq ORDER BY id")
+            .bind("id", v.subscriptionId())
+            .bind("seq", v.subSeq())
+            .map(
+                (rs, ctx) ->
+                    new DeliveryView.AttemptView(
+                        rs.getInt("number"),
+                        rs.getInt("redelivery") == 1,
+                        Instant.ofEpochMilli(rs.getLong("attempted_at")),
+                        Json.parseHeaders(rs.getString("request_headers")),
+                        rs.getString("request_body"),
+                        integer(rs, "response_status"),
+                        Json.parseHeaders(rs.getString("response_headers")),
+                        rs.getString("response_body"),
+                        integer(rs, "duration_ms"),
+                        rs.getString("error")))
+            .list();
+    return new DeliveryView(
+        v.subscriptionId(), v.subSeq(), v.event(), v.status(), v.attempts(), v.nextAttemptAt(),
+        v.lastAttemptAt(), v.lastStatus(), v.lastError(), v.lastDurationMs(), v.lastRequestHeaders(),
+        v.lastResponseHeaders(), v.lastResponseBody(), v.createdAt(), v.updatedAt(), log);
+  }
+
+  @Override
+  public List<DeliveryView> page(String subscriptionId, DeliveryStatus status, Long beforeSubSeq, int limit) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT " + VIEW_COLUMNS + " FROM deliveries d JOIN events e ON e.seq = d.event_seq"
+                + " WHERE d.subscription_id = :id");
+    if (status != null) sql.append(" AND d.status = :status");
+    if (beforeSubSeq != null) sql.append(" AND d.sub_seq < :before");
+    sql.append(" ORDER BY d.sub_seq DESC LIMIT :limit");
+    return db.withHandle(
+        h -> {
+          Query q = h.createQuery(sql.toString()).bind("id", subscriptionId).bind("limit", limit);
+          if (status != null) q.bind("status", status.wire());
+          if (beforeSubSeq != null) q.bind("before", beforeSubSeq);
+          return q.map(SqlDeliveries::view).list();
+        });
+  }
+
+  private static DeliveryView view(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new DeliveryView(
+        rs.getString("subscription_id"),
+        rs.getLong("sub_seq"),
+        SqlEventLog.row(rs, ctx),
+        DeliveryStatus.parse(rs.getString("status")),
+        rs.getInt("attempts"),
+        Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
+        SqlSubscriptions.instant(rs, "last_attempt_at"),
+        integer(rs, "last_status"),
+        rs.getString("last_error"),
+        integer(rs, "last_duration_ms"),
+        Json.parseHeaders(rs.getString("last_request_headers")),
+        Json.parseHeaders(rs.getString("last_response_headers")),
+        rs.getString("last_response_body"),
+        Instant.ofEpochMilli(rs.getLong("created_at")),
+        Instant.ofEpochMilli(rs.getLong("updated_at")),
+        List.of());
+  }
+
+  private static Integer integer(ResultSet rs, String column) throws SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  @Override
+  public int prune(Instant before) {
+    long cutoff = before.toEpochMilli();
+    return db.inTransaction(
+        h -> {
+          h.createUpdate(
+                  "DELETE FROM attempts WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.subscription_id ="
+                      + " attempts.subscription_id AND d.sub_seq = attempts.sub_seq AND d.status = 'delivered'"
+                      + " AND d.updated_at < :cutoff)")
+              .bind("cutoff", cutoff)
+              .execute();
+          int deliveries =
+              h.createUpdate("DELETE FROM deliveries WHERE status = 'delivered' AND updated_at < :cutoff")
+                  .bind("cutoff", cutoff)
+                  .execute();
+          h.createUpdate(
+                  "DELETE FROM events WHERE received_at < :cutoff AND NOT EXISTS"
+                      + " (SELECT 1 FROM deliveries d WHERE d.event_seq = events.seq)")
+              .bind("cutoff", cutoff)
+              .execute();
+          return deliveries;
+        });
+  }
+}

@@ -1,0 +1,191 @@
+package dev.crier.storage;
+
+import dev.crier.secrets.SecretBox;
+import dev.crier.subscription.DataFilter;
+import dev.crier.subscription.EventPattern;
+import dev.crier.subscription.Kind;
+import dev.crier.subscription.RetrySchedule;
+import dev.crier.subscription.Secrets;
+import dev.crier.subscription.SignatureScheme;
+import dev.crier.subscription.Status;
+import dev.crier.subscription.Subscription;
+import dev.crier.subscription.SubscriptionStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.Update;
+
+/** Subscriptions in the {@code subscriptions} table, secrets sealed by the {@link SecretBox}. */
+public final class SqlSubscriptions implements SubscriptionStore {
+  private static final String COLUMNS =
+      "id, kind, name, url, events, filter, signature, ordered, max_in_flight, retry_schedule,"
+          + " timeout_ms, status, secret, previous_secret, previous_secret_expires_at, owner,"
+          + " created_at, updated_at";
+
+  private final Database db;
+  private final SecretBox box;
+
+  public SqlSubscriptions(Database db, SecretBox box) {
+    this.db = db;
+    this.box = box;
+  }
+
+  @Override
+  public void create(Subscription s) {
+    db.inTransaction(
+        h ->
+            bindFields(
+                    h.createUpdate(
+                        "INSERT INTO subscriptions (" + COLUMNS + ", next_seq) VALUES (:id, :kind,"
+                            + " :name, :url, :events, :filter, :signature, :ordered, :max_in_flight,"
+                            + " :retry_schedule, :timeout_ms, :status, :secret, :previous_secret,"
+                            + " :previous_secret_expires_at, :owner, :created_at, :updated_at, 0)"),
+                    s)
+                .bind("status", s.status().wire())
+                .bind("secret", box.seal(s.secrets().current()))
+                .bind("previous_secret", box.seal(s.secrets().previous()))
+                .bind("previous_secret_expires_at", millis(s.secrets().previousExpiresAt()))
+                .bind("owner", s.owner())
+                .bind("created_at", s.createdAt().toEpochMilli())
+                .execute());
+  }
+
+  @Override
+  public boolean update(Subscription s) {
+    return db.inTransaction(
+        h ->
+            bindFields(
+                        h.createUpdate(
+                            "UPDATE subscriptions SET name = :name, url = :url, events = :events,"
+                                + " filter = :filter, signature = :signature, ordered = :ordered,"
+                                + " max_in_flight = :max_in_flight, retry_schedule = :retry_schedule,"
+                                + " timeout_ms = :timeout_ms, updated_at = :updated_at WHERE id = :id"),
+                        s)
+                    .execute()
+                == 1);
+  }
+
+  private static Update bindFields(Update update, Subscription s) {
+    return update
+        .bind("id", s.id())
+        .bind("kind", s.kind().wire())
+        .bind("name", s.name())
+        .bind("url", s.url())
+        .bind("events", Json.stringList(s.events().stream().map(EventPattern::text).toList()))
+        .bind("filter", s.filter() == null ? null : s.filter().text())
+        .bind("signature", s.signature().wire())
+        .bind("ordered", s.ordered() ? 1 : 0)
+        .bind("max_in_flight", s.maxInFlight())
+        .bind(
+            "retry_schedule",
+            Json.longList(s.retrySchedule().delays().stream().map(Duration::toMillis).toList()))
+        .bind("timeout_ms", s.timeout().toMillis())
+        .bind("updated_at", s.updatedAt().toEpochMilli());
+  }
+
+  @Override
+  public Optional<Subscription> find(String id) {
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT " + COLUMNS + " FROM subscriptions WHERE id = :id")
+                .bind("id", id)
+                .map(this::row)
+                .findOne());
+  }
+
+  @Override
+  public List<Subscription> list(Kind kind) {
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT " + COLUMNS + " FROM subscriptions WHERE kind = :kind ORDER BY created_at, id")
+                .bind("kind", kind.wire())
+                .map(this::row)
+                .list());
+  }
+
+  @Override
+  public List<Subscription> listEnabled() {
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT " + COLUMNS + " FROM subscriptions WHERE status <> 'disabled'")
+                .map(this::row)
+                .list());
+  }
+
+  @Override
+  public boolean delete(String id) {
+    return db.inTransaction(
+        h -> {
+          h.createUpdate("DELETE FROM attempts WHERE subscription_id = :id").bind("id", id).execute();
+          h.createUpdate("DELETE FROM deliveries WHERE subscription_id = :id").bind("id", id).execute();
+          return h.createUpdate("DELETE FROM subscriptions WHERE id = :id").bind("id", id).execute() == 1;
+        });
+  }
+
+  @Override
+  public boolean changeStatus(String id, Status from, Status to, Instant now) {
+    return db.inTransaction(
+        h ->
+            h.createUpdate(
+                        "UPDATE subscriptions SET status = :to, updated_at = :now"
+                            + " WHERE id = :id AND status = :from")
+                    .bind("id", id)
+                    .bind("from", from.wire())
+                    .bind("to", to.wire())
+                    .bind("now", now.toEpochMilli())
+                    .execute()
+                == 1);
+  }
+
+  @Override
+  public void saveSecrets(String id, Secrets secrets, Instant now) {
+    db.inTransaction(
+        h ->
+            h.createUpdate(
+                    "UPDATE subscriptions SET secret = :secret, previous_secret = :previous,"
+                        + " previous_secret_expires_at = :expires, updated_at = :now WHERE id = :id")
+                .bind("id", id)
+                .bind("secret", box.seal(secrets.current()))
+                .bind("previous", box.seal(secrets.previous()))
+                .bind("expires", millis(secrets.previousExpiresAt()))
+                .bind("now", now.toEpochMilli())
+                .execute());
+  }
+
+  private Subscription row(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new Subscription(
+        rs.getString("id"),
+        Kind.parse(rs.getString("kind")),
+        rs.getString("name"),
+        rs.getString("url"),
+        Json.parseStringList(rs.getString("events")).stream().map(EventPattern::new).toList(),
+        DataFilter.parse(rs.getString("filter")).orElse(null),
+        SignatureScheme.parse(rs.getString("signature")).orElseThrow(),
+        rs.getInt("ordered") == 1,
+        rs.getInt("max_in_flight"),
+        new RetrySchedule(Json.parseLongList(rs.getString("retry_schedule")).stream().map(Duration::ofMillis).toList()),
+        Duration.ofMillis(rs.getLong("timeout_ms")),
+        Status.parse(rs.getString("status")),
+        new Secrets(
+            box.open(rs.getString("secret")),
+            box.open(rs.getString("previous_secret")),
+            instant(rs, "previous_secret_expires_at")),
+        rs.getString("owner"),
+        Instant.ofEpochMilli(rs.getLong("created_at")),
+        Instant.ofEpochMilli(rs.getLong("updated_at")));
+  }
+
+  static Long millis(Instant instant) {
+    return instant == null ? null : instant.toEpochMilli();
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(value);
+  }
+}

@@ -1,0 +1,16 @@
+package dev.crier.subscription;
+
+import java.util.Locale;
+
+/** The presets of a subscription; each has its own API resource and wire format. */
+public enum Kind {
+  WEBHOOK;
+
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Kind parse(String text) {
+    return valueOf(text.toUpperCase(Locale.ROOT));
+  }
+}

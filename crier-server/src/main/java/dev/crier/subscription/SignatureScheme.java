@@ -1,0 +1,30 @@
+package dev.crier.subscription;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** How a webhook's requests are signed. */
+public enum SignatureScheme {
+  /** Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature (v1, base64). */
+  STANDARD("standard"),
+  /** {@code X-<Brand>-Signature}: hex HMAC-SHA256 of the body. */
+  HMAC_SHA256("hmac-sha256"),
+  /** {@code X-Hub-Signature-256: sha256=<hex>}, as GitHub sends. */
+  GITHUB("github"),
+  /** {@code X-Spark-Signature}: hex HMAC-SHA1 of the body, as Webex sends. */
+  WEBEX("webex");
+
+  private final String wire;
+
+  SignatureScheme(String wire) {
+    this.wire = wire;
+  }
+
+  public String wire() {
+    return wire;
+  }
+
+  public static Optional<SignatureScheme> parse(String text) {
+    return Arrays.stream(values()).filter(s -> s.wire.equals(text)).findFirst();
+  }
+}

@@ -1,0 +1,57 @@
+package dev.crier.subscription;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Who wants what, and how. Webhooks are the first preset; broadcasts, watches and channel
+ * subscriptions reuse this record with their own defaults.
+ *
+ * @param filter a data filter, or null
+ * @param maxInFlight how many deliveries may be in flight at once when not ordered
+ * @param owner who made it: null for the admin
+ */
+public record Subscription(
+    String id,
+    Kind kind,
+    String name,
+    String url,
+    List<EventPattern> events,
+    DataFilter filter,
+    SignatureScheme signature,
+    boolean ordered,
+    int maxInFlight,
+    RetrySchedule retrySchedule,
+    Duration timeout,
+    Status status,
+    Secrets secrets,
+    String owner,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  public Subscription {
+    events = List.copyOf(events);
+  }
+
+  /** Whether this subscription hears events of {@code type} (its filter aside). */
+  public boolean hears(String type) {
+    for (EventPattern pattern : events) if (pattern.matches(type)) return true;
+    return false;
+  }
+
+  public Subscription withStatus(Status newStatus, Instant now) {
+    return new Subscription(id, kind, name, url, events, filter, signature, ordered, maxInFlight,
+        retrySchedule, timeout, newStatus, secrets, owner, createdAt, now);
+  }
+
+  public Subscription withSecrets(Secrets newSecrets, Instant now) {
+    return new Subscription(id, kind, name, url, events, filter, signature, ordered, maxInFlight,
+        retrySchedule, timeout, status, newSecrets, owner, createdAt, now);
+  }
+
+  @Override
+  public String toString() {
+    return "Subscription[" + id + " " + kind.wire() + " " + name + " -> " + url + " " + status.wire() + "]";
+  }
+}

@@ -1,0 +1,92 @@
+package dev.crier.subscription;
+
+import dev.crier.event.FanOut;
+import dev.crier.event.NewEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The subscriptions that hear events (active and halted; halted ones queue), in memory, so that
+ * publishing finds an event's targets without a query: a map from exact event type to
+ * subscriptions plus a short list of wildcard ones. Changes rebuild the lookup lazily, on the
+ * next publish, so creating ten thousand webhooks costs one rebuild, not ten thousand.
+ */
+public final class SubscriptionIndex implements FanOut {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private record Lookup(Map<String, List<Subscription>> exact, List<Subscription> wildcard) {}
+
+  private final Map<String, Subscription> byId = new ConcurrentHashMap<>();
+  private volatile Lookup lookup = new Lookup(Map.of(), List.of());
+  private volatile boolean stale;
+
+  public SubscriptionIndex(List<Subscription> enabled) {
+    for (Subscription s : enabled) byId.put(s.id(), s);
+    stale = true;
+  }
+
+  /** Adds or replaces a subscription; a disabled one is removed. */
+  public void put(Subscription s) {
+    if (s.status() == Status.DISABLED) byId.remove(s.id());
+    else byId.put(s.id(), s);
+    stale = true;
+  }
+
+  public void remove(String id) {
+    byId.remove(id);
+    stale = true;
+  }
+
+  public Optional<Subscription> get(String id) {
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  @Override
+  public List<String> targets(NewEvent event) {
+    Lookup current = current();
+    List<Subscription> exact = current.exact.getOrDefault(event.type(), List.of());
+    if (exact.isEmpty() && current.wildcard.isEmpty()) return List.of();
+    Set<String> ids = new LinkedHashSet<>();
+    JsonNode[] data = new JsonNode[1];
+    for (Subscription s : exact) if (passes(s, event, data)) ids.add(s.id());
+    for (Subscription s : current.wildcard) {
+      if (s.hears(event.type()) && passes(s, event, data)) ids.add(s.id());
+    }
+    return List.copyOf(ids);
+  }
+
+  private static boolean passes(Subscription s, NewEvent event, JsonNode[] data) {
+    if (s.filter() == null) return true;
+    if (data[0] == null && event.data() != null) data[0] = JSON.readTree(event.data());
+    return s.filter().matches(data[0]);
+  }
+
+  private Lookup current() {
+    if (!stale) return lookup;
+    synchronized (this) {
+      if (stale) {
+        stale = false;
+        Map<String, List<Subscription>> exact = new HashMap<>();
+        List<Subscription> wildcard = new ArrayList<>();
+        for (Subscription s : byId.values()) {
+          boolean anyWildcard = s.events().stream().anyMatch(p -> !p.exact());
+          if (anyWildcard) {
+            wildcard.add(s);
+            continue;
+          }
+          for (EventPattern p : s.events()) exact.computeIfAbsent(p.text(), k -> new ArrayList<>()).add(s);
+        }
+        lookup = new Lookup(exact, wildcard);
+      }
+      return lookup;
+    }
+  }
+}

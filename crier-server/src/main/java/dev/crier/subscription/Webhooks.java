@@ -1,0 +1,232 @@
+package dev.crier.subscription;
+
+import dev.crier.event.EventCatalog;
+import dev.crier.event.EventIds;
+import dev.crier.event.EventType;
+import dev.crier.verify.StandardWebhooks;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Creating, changing and removing webhooks, with every rule a webhook must satisfy. */
+public final class Webhooks {
+  public static final int DEFAULT_MAX_IN_FLIGHT = 8;
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration ROTATION_OVERLAP = Duration.ofHours(24);
+
+  private final SubscriptionStore store;
+  private final EventCatalog catalog;
+  private final SubscriptionListener listener;
+  private final EventIds ids;
+  private final Clock clock;
+
+  public Webhooks(SubscriptionStore store, EventCatalog catalog, SubscriptionListener listener, Clock clock) {
+    this.store = store;
+    this.catalog = catalog;
+    this.listener = listener;
+    this.ids = new EventIds(clock);
+    this.clock = clock;
+  }
+
+  public Subscription create(WebhookSpec spec, String owner) {
+    List<InvalidSubscriptionException.Problem> problems = new ArrayList<>();
+    if (spec.url() == null) problems.add(problem("url", "is required"));
+    if (spec.events() == null) problems.add(problem("events", "is required (or resource and event)"));
+    SignatureScheme signature = spec.signature() != null ? spec.signature() : SignatureScheme.STANDARD;
+    String secret = spec.secret() != null ? spec.secret() : StandardWebhooks.generateSecret();
+    check(spec, signature, problems);
+    if (!problems.isEmpty()) throw new InvalidSubscriptionException(problems);
+    Instant now = now();
+    Subscription s =
+        new Subscription(
+            ids.next("wh_"),
+            Kind.WEBHOOK,
+            spec.name() != null ? spec.name() : spec.url(),
+            spec.url(),
+            spec.events().stream().map(EventPattern::new).toList(),
+            DataFilter.parse(spec.filter()).orElse(null),
+            signature,
+            spec.ordered() == null || spec.ordered(),
+            spec.maxInFlight() != null ? spec.maxInFlight() : DEFAULT_MAX_IN_FLIGHT,
+            spec.retrySchedule() != null ? spec.retrySchedule() : RetrySchedule.DEFAULT,
+            spec.timeout() != null ? spec.timeout() : DEFAULT_TIMEOUT,
+            Status.ACTIVE,
+            Secrets.of(secret),
+            owner,
+            now,
+            now);
+    store.create(s);
+    listener.changed(s);
+    return s;
+  }
+
+  public Subscription update(Subscription current, WebhookSpec spec) {
+    List<InvalidSubscriptionException.Problem> problems = new ArrayList<>();
+    if (spec.secret() != null) problems.add(problem("secret", "cannot be changed here; use rotate-secret"));
+    SignatureScheme signature = spec.signature() != null ? spec.signature() : current.signature();
+    if (spec.signature() == SignatureScheme.STANDARD && current.signature() != SignatureScheme.STANDARD) {
+      secretProblem(current.secrets().current(), SignatureScheme.STANDARD).ifPresent(
+          reason -> problems.add(problem("signature", "the current secret cannot sign Standard Webhooks (" + reason + "); rotate it first")));
+    }
+    check(spec, signature, problems);
+    if (!problems.isEmpty()) throw new InvalidSubscriptionException(problems);
+    Subscription updated =
+        new Subscription(
+            current.id(),
+            current.kind(),
+            or(spec.name(), current.name()),
+            or(spec.url(), current.url()),
+            spec.events() != null ? spec.events().stream().map(EventPattern::new).toList() : current.events(),
+            spec.filter() != null ? DataFilter.parse(spec.filter()).orElse(null) : current.filter(),
+            signature,
+            or(spec.ordered(), current.ordered()),
+            or(spec.maxInFlight(), current.maxInFlight()),
+            or(spec.retrySchedule(), current.retrySchedule()),
+            or(spec.timeout(), current.timeout()),
+            current.status(),
+            current.secrets(),
+            current.owner(),
+            current.createdAt(),
+            now());
+    if (!store.update(updated)) throw new IllegalStateException("webhook " + current.id() + " vanished");
+    listener.changed(updated);
+    return updated;
+  }
+
+  /** Now, to the millisecond the database keeps, so an answer equals what a later read shows. */
+  private Instant now() {
+    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+  }
+
+  private static <T> T or(T given, T current) {
+    return given != null ? given : current;
+  }
+
+  public Optional<Subscription> find(String id) {
+    return store.find(id).filter(s -> s.kind() == Kind.WEBHOOK);
+  }
+
+  public List<Subscription> list() {
+    return store.list(Kind.WEBHOOK);
+  }
+
+  public boolean delete(String id) {
+    boolean deleted = store.delete(id);
+    if (deleted) listener.removed(id);
+    return deleted;
+  }
+
+  /** Sets a disabled (or active) webhook's status; false when it was halted (resume it instead). */
+  public Optional<Subscription> setEnabled(Subscription s, boolean enabled) {
+    Status target = enabled ? Status.ACTIVE : Status.DISABLED;
+    if (s.status() == target) return Optional.of(s);
+    Status from = enabled ? Status.DISABLED : s.status();
+    if (enabled && s.status() == Status.HALTED) return Optional.empty();
+    Instant now = now();
+    if (!store.changeStatus(s.id(), from, target, now)) return Optional.empty();
+    Subscription changed = s.withStatus(target, now);
+    listener.changed(changed);
+    return Optional.of(changed);
+  }
+
+  /**
+   * Gives the webhook a new secret; the old one keeps signing beside it (Standard Webhooks sends
+   * both signatures) until the overlap ends.
+   */
+  public Subscription rotateSecret(Subscription s, String newSecret, Duration overlap) {
+    String secret = newSecret != null ? newSecret : StandardWebhooks.generateSecret();
+    secretProblem(secret, s.signature()).ifPresent(reason -> {
+      throw new InvalidSubscriptionException(List.of(problem("secret", reason)));
+    });
+    Instant now = now();
+    Secrets rotated = new Secrets(secret, s.secrets().current(), now.plus(overlap));
+    store.saveSecrets(s.id(), rotated, now);
+    Subscription changed = s.withSecrets(rotated, now);
+    listener.changed(changed);
+    return changed;
+  }
+
+  private void check(WebhookSpec spec, SignatureScheme signature, List<InvalidSubscriptionException.Problem> problems) {
+    if (spec.name() != null && (spec.name().isBlank() || spec.name().length() > 200)) {
+      problems.add(problem("name", "must be 1 to 200 characters"));
+    }
+    if (spec.url() != null) urlProblem(spec.url()).ifPresent(reason -> problems.add(problem("url", reason)));
+    if (spec.events() != null) checkPatterns(spec.events(), problems);
+    if (spec.filter() != null) {
+      try {
+        DataFilter.parse(spec.filter());
+      } catch (IllegalArgumentException e) {
+        problems.add(problem("filter", e.getMessage()));
+      }
+    }
+    if (spec.secret() != null) secretProblem(spec.secret(), signature).ifPresent(r -> problems.add(problem("secret", r)));
+    if (spec.maxInFlight() != null && (spec.maxInFlight() < 1 || spec.maxInFlight() > 64)) {
+      problems.add(problem("max_in_flight", "must be from 1 to 64"));
+    }
+    if (spec.timeout() != null && (spec.timeout().toMillis() < 100 || spec.timeout().toSeconds() > 60)) {
+      problems.add(problem("timeout_seconds", "must be from 0.1 to 60 seconds"));
+    }
+    if (spec.retrySchedule() != null && spec.retrySchedule().delays().size() > RetrySchedule.MAX_STEPS) {
+      problems.add(problem("retry_schedule", "must have at most " + RetrySchedule.MAX_STEPS + " steps"));
+    }
+  }
+
+  private void checkPatterns(List<String> patterns, List<InvalidSubscriptionException.Problem> problems) {
+    if (patterns.isEmpty()) {
+      problems.add(problem("events", "must name at least one event type pattern"));
+      return;
+    }
+    List<EventType> declared = catalog.list();
+    for (int i = 0; i < patterns.size(); i++) {
+      String field = "events[" + i + "]";
+      Optional<String> syntax = EventPattern.problem(patterns.get(i));
+      if (syntax.isPresent()) {
+        problems.add(problem(field, syntax.get()));
+        continue;
+      }
+      EventPattern pattern = new EventPattern(patterns.get(i));
+      if (declared.stream().noneMatch(t -> pattern.matches(t.name()))) {
+        problems.add(problem(field, "'" + pattern.text() + "' matches no declared event type"));
+      }
+    }
+  }
+
+  /** Why {@code url} cannot be a webhook's target, or empty. */
+  static Optional<String> urlProblem(String url) {
+    if (url.length() > 2048) return Optional.of("must be at most 2048 characters");
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme();
+      if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+        return Optional.of("must be an http or https URL, got '" + url + "'");
+      }
+      if (uri.getRawUserInfo() != null) return Optional.of("must not contain credentials (user:password@)");
+      if (uri.getHost() == null) return Optional.of("must have a host, got '" + url + "'");
+      return Optional.empty();
+    } catch (URISyntaxException e) {
+      return Optional.of("is not a valid URL: " + e.getReason());
+    }
+  }
+
+  static Optional<String> secretProblem(String secret, SignatureScheme signature) {
+    if (signature == SignatureScheme.STANDARD) {
+      try {
+        StandardWebhooks.of(secret);
+      } catch (IllegalArgumentException e) {
+        return Optional.of("must be whsec_ followed by base64 for the standard signature (" + e.getMessage() + ")");
+      }
+      return Optional.empty();
+    }
+    if (secret.length() < 8 || secret.length() > 256) return Optional.of("must be 8 to 256 characters");
+    return Optional.empty();
+  }
+
+  private static InvalidSubscriptionException.Problem problem(String field, String message) {
+    return new InvalidSubscriptionException.Problem(field, message);
+  }
+}

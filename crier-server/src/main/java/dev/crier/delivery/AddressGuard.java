@@ -43,7 +43,10 @@ final class AddressGuard implements SocketAddressResolver {
 
   @Override
   public void resolve(
-      String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
+      String host,
+      int port,
+      Map<String, Object> context,
+      Promise<List<InetSocketAddress>> promise) {
     dns.resolve(
         host,
         port,

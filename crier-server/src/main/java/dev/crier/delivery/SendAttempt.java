@@ -78,7 +78,8 @@ public final class SendAttempt implements AutoCloseable {
     Executor dns = task -> lookups.newThread(task).start();
     client.setExecutor(threads);
     client.setScheduler(scheduler);
-    client.setSocketAddressResolver(new AddressGuard(dns, scheduler, CONNECT_TIMEOUT, allowPrivate));
+    client.setSocketAddressResolver(
+        new AddressGuard(dns, scheduler, CONNECT_TIMEOUT, allowPrivate));
     client.setFollowRedirects(false);
     client.setMaxConnectionsPerDestination(maxConnectionsPerDestination);
     // Senders are virtual threads, so bursts to one slow receiver queue deep; the total timeout,
@@ -119,7 +120,8 @@ public final class SendAttempt implements AutoCloseable {
             .headers(
                 fields -> {
                   fields.clear();
-                  for (Map.Entry<String, String> h : post.headers()) fields.add(h.getKey(), h.getValue());
+                  for (Map.Entry<String, String> h : post.headers())
+                    fields.add(h.getKey(), h.getValue());
                 })
             .body(new BytesRequestContent((String) null, post.body()));
     request.send(body);
@@ -133,7 +135,8 @@ public final class SendAttempt implements AutoCloseable {
       return new Failed(Kind.CONNECTION, "interrupted before an answer arrived", since(started));
     } catch (ExecutionException | TimeoutException e) {
       request.abort(e);
-      return new Failed(Kind.TIMEOUT, "no response within " + human(post.timeout()), since(started));
+      return new Failed(
+          Kind.TIMEOUT, "no response within " + human(post.timeout()), since(started));
     }
     Throwable failure = result.getFailure();
     if (failure == null || find(failure, BodyCapReached.class) != null) {
@@ -178,9 +181,11 @@ public final class SendAttempt implements AutoCloseable {
       return new Failed(Kind.CONNECTION, "DNS lookup failed: " + unknown.getMessage(), took);
     }
     if (find(failure, EOFException.class) != null) {
-      return new Failed(Kind.CONNECTION, "connection closed by " + target + " before it answered", took);
+      return new Failed(
+          Kind.CONNECTION, "connection closed by " + target + " before it answered", took);
     }
-    String message = Objects.requireNonNullElse(failure.getMessage(), failure.getClass().getSimpleName());
+    String message =
+        Objects.requireNonNullElse(failure.getMessage(), failure.getClass().getSimpleName());
     return new Failed(Kind.CONNECTION, "connection to " + target + " failed: " + message, took);
   }
 
@@ -208,7 +213,11 @@ public final class SendAttempt implements AutoCloseable {
   /** Signals, through Jetty's abort, that we stopped reading a body we had no use for. */
   private static final class BodyCapReached extends Exception {
     BodyCapReached() {
-      super("response body longer than " + DRAIN_LIMIT + " bytes; connection closed", null, false, false);
+      super(
+          "response body longer than " + DRAIN_LIMIT + " bytes; connection closed",
+          null,
+          false,
+          false);
     }
   }
 
@@ -243,7 +252,11 @@ public final class SendAttempt implements AutoCloseable {
       }
       int kept = (int) Math.min(received, BODY_CAP);
       return new Answered(
-          response.getStatus(), List.copyOf(headers), Arrays.copyOf(start, kept), received > BODY_CAP, took);
+          response.getStatus(),
+          List.copyOf(headers),
+          Arrays.copyOf(start, kept),
+          received > BODY_CAP,
+          took);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.crier.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -76,7 +77,7 @@ class AddressGuardTest {
     System.arraycopy(v4, 0, compatible, 12, 4);
 
     assertThat(AddressGuard.forbiddenReason(InetAddress.getByAddress(mapped))).contains(reason);
-    assertThat(AddressGuard.forbiddenReason(java.net.Inet6Address.getByAddress(null, mapped, null)))
+    assertThat(AddressGuard.forbiddenReason(Inet6Address.getByAddress(null, mapped, null)))
         .contains(reason);
     assertThat(AddressGuard.forbiddenReason(InetAddress.getByAddress(compatible))).contains(reason);
     assertThat(AddressGuard.forbiddenReason(ip("::ffff:" + ipv4))).contains(reason);
@@ -112,7 +113,7 @@ class AddressGuardTest {
     mapped[10] = (byte) 0xff;
     mapped[11] = (byte) 0xff;
     System.arraycopy(ip("93.184.216.34").getAddress(), 0, mapped, 12, 4);
-    assertThat(AddressGuard.forbiddenReason(java.net.Inet6Address.getByAddress(null, mapped, null)))
+    assertThat(AddressGuard.forbiddenReason(Inet6Address.getByAddress(null, mapped, null)))
         .isEmpty();
   }
 

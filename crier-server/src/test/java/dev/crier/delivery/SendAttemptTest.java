@@ -9,19 +9,21 @@ import dev.crier.delivery.SendResult.Answered;
 import dev.crier.delivery.SendResult.Failed;
 import dev.crier.delivery.SendResult.Failed.Kind;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,9 @@ class SendAttemptTest {
 
   @Test
   void postsTheExactBytesWithExactlyTheGivenHeaders() {
-    byte[] body = "{\"type\":\"order.paid\",\"data\":{\"total\":\"9.99 €\"}}".getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        "{\"type\":\"order.paid\",\"data\":{\"total\":\"9.99 €\"}}"
+            .getBytes(StandardCharsets.UTF_8);
     List<Map.Entry<String, String>> headers =
         List.of(
             Map.entry("Content-Type", "application/json"),
@@ -53,7 +57,8 @@ class SendAttemptTest {
             Map.entry("webhook-id", "msg_1"),
             Map.entry("webhook-signature", "v1,abc="));
 
-    SendResult result = sender.send(new HttpPost(receiver.url("/hook"), headers, body, TEN_SECONDS));
+    SendResult result =
+        sender.send(new HttpPost(receiver.url("/hook"), headers, body, TEN_SECONDS));
 
     assertThat(result).isInstanceOf(Answered.class);
     assertThat(((Answered) result).status()).isEqualTo(200);
@@ -66,7 +71,12 @@ class SendAttemptTest {
     assertThat(seen.headers().get("Webhook-Signature")).containsExactly("v1,abc=");
     assertThat(names(seen.headers()))
         .containsExactlyInAnyOrder(
-            "content-type", "user-agent", "webhook-id", "webhook-signature", "host", "content-length");
+            "content-type",
+            "user-agent",
+            "webhook-id",
+            "webhook-signature",
+            "host",
+            "content-length");
   }
 
   @Test
@@ -85,7 +95,8 @@ class SendAttemptTest {
     assertThat(result).isInstanceOf(Answered.class);
     Answered answered = (Answered) result;
     assertThat(answered.status()).isEqualTo(302);
-    assertThat(answered.headers()).contains(Map.entry("Location", receiver.url("/elsewhere").toString()));
+    assertThat(answered.headers())
+        .contains(Map.entry("Location", receiver.url("/elsewhere").toString()));
     assertThat(receiver.hits("/elsewhere")).isZero();
   }
 
@@ -105,7 +116,7 @@ class SendAttemptTest {
 
     assertThat(answered.status()).isEqualTo(200);
     assertThat(answered.bodyTruncated()).isTrue();
-    assertThat(answered.bodyStart()).isEqualTo(java.util.Arrays.copyOf(Receiver.bytes(10_000), 4096));
+    assertThat(answered.bodyStart()).isEqualTo(Arrays.copyOf(Receiver.bytes(10_000), 4096));
   }
 
   @Test
@@ -114,7 +125,7 @@ class SendAttemptTest {
 
     assertThat(answered.status()).isEqualTo(200);
     assertThat(answered.bodyTruncated()).isTrue();
-    assertThat(answered.bodyStart()).isEqualTo(java.util.Arrays.copyOf(Receiver.bytes(10_000), 4096));
+    assertThat(answered.bodyStart()).isEqualTo(Arrays.copyOf(Receiver.bytes(10_000), 4096));
     assertThat(sender.send(post("/hook"))).isInstanceOf(Answered.class);
   }
 
@@ -129,13 +140,16 @@ class SendAttemptTest {
   @Test
   void aSlowReceiverTimesOutAfterTheTotalTimeout() {
     SendResult result =
-        sender.send(new HttpPost(receiver.url("/slow"), List.of(), new byte[0], Duration.ofMillis(300)));
+        sender.send(
+            new HttpPost(receiver.url("/slow"), List.of(), new byte[0], Duration.ofMillis(300)));
 
     assertThat(result).isInstanceOf(Failed.class);
     Failed failed = (Failed) result;
     assertThat(failed.kind()).isEqualTo(Kind.TIMEOUT);
     assertThat(failed.error()).isEqualTo("no response within 300 ms");
-    assertThat(failed.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(2));
+    assertThat(failed.duration())
+        .isGreaterThanOrEqualTo(Duration.ofMillis(300))
+        .isLessThan(Duration.ofSeconds(2));
   }
 
   @Test
@@ -151,11 +165,16 @@ class SendAttemptTest {
   @Test
   void aClosedPortIsAConnectionFailure() throws IOException {
     int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
     SendResult result =
-        sender.send(new HttpPost(URI.create("http://127.0.0.1:" + port + "/hook"), List.of(), new byte[0], TEN_SECONDS));
+        sender.send(
+            new HttpPost(
+                URI.create("http://127.0.0.1:" + port + "/hook"),
+                List.of(),
+                new byte[0],
+                TEN_SECONDS));
 
     assertThat(result).isInstanceOf(Failed.class);
     assertThat(((Failed) result).kind()).isEqualTo(Kind.CONNECTION);
@@ -164,7 +183,7 @@ class SendAttemptTest {
 
   @Test
   void aReceiverThatHangsUpIsAConnectionFailure() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Thread.ofVirtual()
           .start(
               () -> {
@@ -180,18 +199,26 @@ class SendAttemptTest {
       assertThat(result).isInstanceOf(Failed.class);
       assertThat(((Failed) result).kind()).isEqualTo(Kind.CONNECTION);
       assertThat(((Failed) result).error())
-          .isEqualTo("connection closed by 127.0.0.1:" + socket.getLocalPort() + " before it answered");
+          .isEqualTo(
+              "connection closed by 127.0.0.1:" + socket.getLocalPort() + " before it answered");
     }
   }
 
   @Test
   void anUnknownHostIsAConnectionFailure() {
     SendResult result =
-        sender.send(new HttpPost(URI.create("http://no-such-host.invalid/hook"), List.of(), new byte[0], TEN_SECONDS));
+        sender.send(
+            new HttpPost(
+                URI.create("http://no-such-host.invalid/hook"),
+                List.of(),
+                new byte[0],
+                TEN_SECONDS));
 
     assertThat(result).isInstanceOf(Failed.class);
     assertThat(((Failed) result).kind()).isEqualTo(Kind.CONNECTION);
-    assertThat(((Failed) result).error()).startsWith("DNS lookup failed: ").contains("no-such-host.invalid");
+    assertThat(((Failed) result).error())
+        .startsWith("DNS lookup failed: ")
+        .contains("no-such-host.invalid");
   }
 
   @Test
@@ -208,7 +235,10 @@ class SendAttemptTest {
       SendResult byName =
           guarded.send(
               new HttpPost(
-                  URI.create("http://localhost:" + receiver.port() + "/hook"), List.of(), new byte[0], TEN_SECONDS));
+                  URI.create("http://localhost:" + receiver.port() + "/hook"),
+                  List.of(),
+                  new byte[0],
+                  TEN_SECONDS));
       assertThat(((Failed) byName).kind()).isEqualTo(Kind.REFUSED_ADDRESS);
     }
     assertThat(receiver.hits("/hook")).isZero();
@@ -216,8 +246,10 @@ class SendAttemptTest {
 
   @Test
   void onlyHttpAndHttpsUrlsWithAHostAreSent() {
-    for (String url : List.of("ftp://127.0.0.1/hook", "file:///etc/passwd", "http:///hook", "mailto:a@b.c")) {
-      SendResult result = sender.send(new HttpPost(URI.create(url), List.of(), new byte[0], TEN_SECONDS));
+    for (String url :
+        List.of("ftp://127.0.0.1/hook", "file:///etc/passwd", "http:///hook", "mailto:a@b.c")) {
+      SendResult result =
+          sender.send(new HttpPost(URI.create(url), List.of(), new byte[0], TEN_SECONDS));
       assertThat(result).as(url).isInstanceOf(Failed.class);
       assertThat(((Failed) result).kind()).as(url).isEqualTo(Kind.INVALID_URL);
     }
@@ -235,12 +267,15 @@ class SendAttemptTest {
 
   private HttpPost post(String path) {
     return new HttpPost(
-        receiver.url(path), List.of(Map.entry("Content-Type", "application/json")), "{}".getBytes(), TEN_SECONDS);
+        receiver.url(path),
+        List.of(Map.entry("Content-Type", "application/json")),
+        "{}".getBytes(),
+        TEN_SECONDS);
   }
 
   private static Set<String> names(Headers headers) {
     Set<String> names = new TreeSet<>();
-    for (String name : headers.keySet()) names.add(name.toLowerCase(java.util.Locale.ROOT));
+    for (String name : headers.keySet()) names.add(name.toLowerCase(Locale.ROOT));
     return names;
   }
 
@@ -296,7 +331,11 @@ class SendAttemptTest {
       String path = exchange.getRequestURI().getPath();
       received.add(
           new Received(
-              exchange.getRequestMethod(), path, exchange.getRequestHeaders(), body, exchange.getRemoteAddress().getPort()));
+              exchange.getRequestMethod(),
+              path,
+              exchange.getRequestHeaders(),
+              body,
+              exchange.getRemoteAddress().getPort()));
       switch (path) {
         case "/moved" -> {
           exchange.getResponseHeaders().add("Location", url("/elsewhere").toString());
@@ -307,12 +346,15 @@ class SendAttemptTest {
           respond(exchange, 401, bytes(100_000));
         }
         case "/long" -> {
-          int count = Integer.parseInt(exchange.getRequestURI().getQuery().substring("bytes=".length()));
+          int count =
+              Integer.parseInt(exchange.getRequestURI().getQuery().substring("bytes=".length()));
           respond(exchange, 200, bytes(count));
         }
         case "/slow" -> {
           String query = exchange.getRequestURI().getQuery();
-          sleep(Duration.ofMillis(query == null ? 2000 : Integer.parseInt(query.substring("ms=".length()))));
+          sleep(
+              Duration.ofMillis(
+                  query == null ? 2000 : Integer.parseInt(query.substring("ms=".length()))));
           respond(exchange, 200, "late".getBytes());
         }
         default -> respond(exchange, 200, "ok".getBytes());
@@ -324,7 +366,8 @@ class SendAttemptTest {
       try (var out = exchange.getResponseBody()) {
         out.write(body);
       } catch (IOException e) {
-        // The client may stop reading a body it has no use for; that is not this receiver's concern.
+        // The client may stop reading a body it has no use for; that is not this receiver's
+        // concern.
       }
     }
 

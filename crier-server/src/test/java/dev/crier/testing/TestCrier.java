@@ -22,12 +22,14 @@ public final class TestCrier implements AutoCloseable {
   private final Path dir;
   private final TestDatabase database;
   private final Map<Settings.Key, String> overrides;
+  private final Clock clock;
   private Crier crier;
 
-  private TestCrier(Path dir, TestDatabase database, Map<Settings.Key, String> overrides) {
+  private TestCrier(Path dir, TestDatabase database, Map<Settings.Key, String> overrides, Clock clock) {
     this.dir = dir;
     this.database = database;
     this.overrides = overrides;
+    this.clock = clock;
   }
 
   public static TestCrier start(Engine engine) {
@@ -36,6 +38,11 @@ public final class TestCrier implements AutoCloseable {
 
   /** Starts Crier on {@code engine} with these settings on top of the test defaults. */
   public static TestCrier start(Engine engine, Map<Settings.Key, String> settings) {
+    return start(engine, settings, Clock.systemUTC());
+  }
+
+  /** Starts Crier reading time from {@code clock} (a {@link ManualClock} to run schedules fast). */
+  public static TestCrier start(Engine engine, Map<Settings.Key, String> settings, Clock clock) {
     try {
       Path dir = Files.createTempDirectory("crier-test");
       TestDatabase database = TestDatabase.create(engine, dir);
@@ -44,8 +51,10 @@ public final class TestCrier implements AutoCloseable {
       overrides.put(Settings.Key.DATA_DIR, dir.toString());
       overrides.put(Settings.Key.DB_URL, database.url());
       overrides.put(Settings.Key.ADMIN_KEY, ADMIN_KEY);
+      // receivers in tests listen on 127.0.0.1; the SSRF guard's own test turns this off
+      overrides.put(Settings.Key.ALLOW_PRIVATE_TARGETS, "true");
       overrides.putAll(settings);
-      TestCrier test = new TestCrier(dir, database, overrides);
+      TestCrier test = new TestCrier(dir, database, overrides, clock);
       test.restart();
       return test;
     } catch (IOException e) {
@@ -56,7 +65,12 @@ public final class TestCrier implements AutoCloseable {
   /** Stops the server (if running) and starts it again on the same data and database. */
   public void restart() {
     if (crier != null) crier.close();
-    crier = Crier.start(Settings.load(Map.of(), overrides), Clock.systemUTC());
+    crier = Crier.start(Settings.load(Map.of(), overrides), clock);
+  }
+
+  /** The settings this Crier runs with, as flags would give them. */
+  public Map<Settings.Key, String> settings() {
+    return Map.copyOf(overrides);
   }
 
   public Api api() {

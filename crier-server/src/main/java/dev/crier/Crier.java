@@ -2,11 +2,14 @@ package dev.crier;
 
 import dev.crier.api.HttpApi;
 import dev.crier.auth.AdminKey;
+import dev.crier.broadcast.BroadcastReceivers;
+import dev.crier.broadcast.FlushBroadcasts;
 import dev.crier.cli.Version;
 import dev.crier.config.Settings;
 import dev.crier.delivery.Engine;
 import dev.crier.delivery.OperationalEvents;
 import dev.crier.secrets.SecretBox;
+import dev.crier.storage.SqlBroadcasts;
 import dev.crier.storage.SqlDeliveries;
 import dev.crier.storage.SqlSubscriptions;
 import dev.crier.subscription.SubscriptionIndex;
@@ -40,15 +43,23 @@ public final class Crier implements AutoCloseable {
   private final Settings settings;
   private final Database db;
   private final Engine engine;
+  private final FlushBroadcasts broadcasts;
   private final PublishEvents publisher;
   private final HttpApi api;
   private final AdminKey adminKey;
 
   private Crier(
-      Settings settings, Database db, Engine engine, PublishEvents publisher, HttpApi api, AdminKey adminKey) {
+      Settings settings,
+      Database db,
+      Engine engine,
+      FlushBroadcasts broadcasts,
+      PublishEvents publisher,
+      HttpApi api,
+      AdminKey adminKey) {
     this.settings = settings;
     this.db = db;
     this.engine = engine;
+    this.broadcasts = broadcasts;
     this.publisher = publisher;
     this.api = api;
     this.adminKey = adminKey;
@@ -61,6 +72,7 @@ public final class Crier implements AutoCloseable {
     SecretBox secrets = SecretBox.load(settings.masterKey(), settings.dataDir());
     Database db = Database.open(settings);
     Engine engine = null;
+    FlushBroadcasts broadcasts = null;
     try {
       db.migrate();
       PrometheusMeterRegistry metrics = metrics();
@@ -93,7 +105,11 @@ public final class Crier implements AutoCloseable {
               metrics);
       ops.connect(publisher);
       Webhooks webhooks = new Webhooks(subscriptions, catalog, engine, clock);
+      BroadcastReceivers receivers = new BroadcastReceivers(subscriptions, catalog, engine, clock);
+      SqlBroadcasts broadcastStore = new SqlBroadcasts(db);
       engine.start();
+      broadcasts =
+          new FlushBroadcasts(broadcastStore, index, settings.brand(), settings.allowPrivateTargets(), clock);
       HttpApi api =
           new HttpApi(
               new HttpApi.Parts(
@@ -103,6 +119,8 @@ public final class Crier implements AutoCloseable {
                   eventLog,
                   webhooks,
                   deliveries,
+                  receivers,
+                  broadcastStore,
                   engine,
                   ops,
                   db::ready,
@@ -112,8 +130,9 @@ public final class Crier implements AutoCloseable {
                   settings.maxBodyBytes()));
       api.start("0.0.0.0", settings.port());
       log.info("Crier listening on port {} ({})", api.port(), db.dialect());
-      return new Crier(settings, db, engine, publisher, api, adminKey);
+      return new Crier(settings, db, engine, broadcasts, publisher, api, adminKey);
     } catch (RuntimeException e) {
+      if (broadcasts != null) broadcasts.close();
       if (engine != null) engine.close();
       db.close();
       throw e;
@@ -161,6 +180,7 @@ public final class Crier implements AutoCloseable {
   public void close() {
     api.stop();
     publisher.close();
+    broadcasts.close();
     engine.close();
     db.close();
   }

@@ -61,14 +61,7 @@ final class DeliveryRoutes {
     boolean lastLogged = false;
     for (DeliveryView.AttemptView a : view.attemptLog()) {
       lastLogged |= a.number() == view.attempts();
-      ObjectNode node = attempts.addObject();
-      node.put("number", a.number());
-      node.put("redelivery", a.redelivery());
-      node.put("at", a.at().toString());
-      request(node, a.requestHeaders(), a.requestBody());
-      response(node, a.responseStatus(), a.responseHeaders(), a.responseBody());
-      node.put("duration_ms", a.durationMs());
-      node.put("error", a.error());
+      attempts.add(render(a));
     }
     if (!lastLogged && view.lastAttemptAt() != null) {
       ObjectNode node = attempts.addObject();
@@ -109,6 +102,19 @@ final class DeliveryRoutes {
       }
     }
     Json.write(ctx, 200, out);
+  }
+
+  /** One logged attempt: what was sent, what came back. */
+  static ObjectNode render(DeliveryView.AttemptView a) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("number", a.number());
+    node.put("redelivery", a.redelivery());
+    node.put("at", a.at().toString());
+    request(node, a.requestHeaders(), a.requestBody());
+    response(node, a.responseStatus(), a.responseHeaders(), a.responseBody());
+    node.put("duration_ms", a.durationMs());
+    node.put("error", a.error());
+    return node;
   }
 
   private DeliveryView view(Context ctx) {

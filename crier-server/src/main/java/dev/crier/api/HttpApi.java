@@ -1,6 +1,8 @@
 package dev.crier.api;
 
 import dev.crier.auth.AdminKey;
+import dev.crier.broadcast.BroadcastReceivers;
+import dev.crier.broadcast.BroadcastStore;
 import dev.crier.delivery.DeliveryStore;
 import dev.crier.delivery.Engine;
 import dev.crier.delivery.OperationalEvents;
@@ -33,6 +35,8 @@ public final class HttpApi {
       EventLog eventLog,
       Webhooks webhooks,
       DeliveryStore deliveries,
+      BroadcastReceivers receivers,
+      BroadcastStore broadcasts,
       Engine engine,
       OperationalEvents ops,
       BooleanSupplier ready,
@@ -77,6 +81,7 @@ public final class HttpApi {
               new WebhookRoutes(parts.webhooks(), parts.engine(), parts.publisher(), parts.ops(), parts.maxBodyBytes())
                   .register(config.routes);
               new DeliveryRoutes(parts.webhooks(), parts.deliveries(), parts.engine()).register(config.routes);
+              new BroadcastRoutes(parts.receivers(), parts.broadcasts(), parts.maxBodyBytes()).register(config.routes);
             });
   }
 

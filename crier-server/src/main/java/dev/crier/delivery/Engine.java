@@ -104,7 +104,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
 
   private Lane newLane(String id) {
     Optional<Subscription> s = index.get(id);
-    if (s.isEmpty() || s.get().status() != Status.ACTIVE || !running) return null;
+    if (s.isEmpty() || s.get().status() != Status.ACTIVE || !s.get().kind().delivers() || !running) return null;
     Lane lane = Lane.of(this, s.get());
     lane.start();
     return lane;
@@ -191,7 +191,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
         lane.poke();
       }
     }
-    if (s.status() == Status.ACTIVE) lanes.computeIfAbsent(s.id(), this::newLane);
+    if (s.status() == Status.ACTIVE && s.kind().delivers()) lanes.computeIfAbsent(s.id(), this::newLane);
   }
 
   @Override

@@ -59,7 +59,7 @@ public final class PublishEvents implements AutoCloseable {
   public Published publish(List<NewEvent> events) {
     requireDeclared(events);
     List<NewEvent> withIds = new ArrayList<>(events.size());
-    List<List<String>> targets = new ArrayList<>(events.size());
+    List<FanOut.Targets> targets = new ArrayList<>(events.size());
     for (NewEvent event : events) {
       withIds.add(event.id() != null ? event : withId(event));
       targets.add(fanOut.targets(event));
@@ -74,7 +74,7 @@ public final class PublishEvents implements AutoCloseable {
   public Published publishTo(NewEvent event, String subscriptionId) {
     requireDeclared(List.of(event));
     NewEvent withId = event.id() != null ? event : withId(event);
-    return commit(new Publication(List.of(withId), List.of(List.of(subscriptionId))), 1);
+    return commit(new Publication(List.of(withId), List.of(FanOut.Targets.deliveryTo(subscriptionId))), 1);
   }
 
   private Published commit(Publication publication, int count) {

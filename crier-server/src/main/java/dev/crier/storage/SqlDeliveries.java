@@ -9,6 +9,7 @@ import dev.crier.delivery.PendingDelivery;
 import dev.crier.delivery.SendResult;
 import dev.crier.event.Dispatch;
 import dev.crier.event.Event;
+import dev.crier.event.FanOut;
 import dev.crier.event.NewEvent;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
@@ -52,13 +53,13 @@ public final class SqlDeliveries implements DeliveryStore {
       Handle h,
       Collection<NewEvent> events,
       Map<String, Long> seqs,
-      Map<String, List<String>> targetsOf,
+      Map<String, FanOut.Targets> targetsOf,
       Instant receivedAt) {
     List<NewEvent> bySeq = new ArrayList<>(events);
     bySeq.sort(Comparator.comparingLong(e -> seqs.get(e.id())));
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (NewEvent event : bySeq) {
-      for (String target : targetsOf.getOrDefault(event.id(), List.of())) counts.merge(target, 1, Integer::sum);
+      for (String target : deliveriesOf(targetsOf, event)) counts.merge(target, 1, Integer::sum);
     }
     Map<String, List<Dispatch>> created = new HashMap<>();
     if (counts.isEmpty()) return created;
@@ -76,7 +77,7 @@ public final class SqlDeliveries implements DeliveryStore {
     List<Dispatch> rows = new ArrayList<>();
     for (NewEvent e : bySeq) {
       Event event = SqlEventLog.stored(e, seqs.get(e.id()), receivedAt);
-      for (String target : targetsOf.getOrDefault(e.id(), List.of())) {
+      for (String target : deliveriesOf(targetsOf, e)) {
         Long subSeq = next.get(target);
         if (subSeq == null) continue;
         next.put(target, subSeq + 1);
@@ -102,6 +103,11 @@ public final class SqlDeliveries implements DeliveryStore {
       update.execute();
     }
     return created;
+  }
+
+  private static List<String> deliveriesOf(Map<String, FanOut.Targets> targetsOf, NewEvent event) {
+    FanOut.Targets targets = targetsOf.get(event.id());
+    return targets == null ? List.of() : targets.deliveries();
   }
 
   @Override
@@ -328,24 +334,26 @@ public final class SqlDeliveries implements DeliveryStore {
                     + " WHERE subscription_id = :id AND sub_seq = :seq ORDER BY id")
             .bind("id", v.subscriptionId())
             .bind("seq", v.subSeq())
-            .map(
-                (rs, ctx) ->
-                    new DeliveryView.AttemptView(
-                        rs.getInt("number"),
-                        rs.getInt("redelivery") == 1,
-                        Instant.ofEpochMilli(rs.getLong("attempted_at")),
-                        Json.parseHeaders(rs.getString("request_headers")),
-                        rs.getString("request_body"),
-                        integer(rs, "response_status"),
-                        Json.parseHeaders(rs.getString("response_headers")),
-                        rs.getString("response_body"),
-                        integer(rs, "duration_ms"),
-                        rs.getString("error")))
+            .map(SqlDeliveries::attemptView)
             .list();
     return new DeliveryView(
         v.subscriptionId(), v.subSeq(), v.event(), v.status(), v.attempts(), v.nextAttemptAt(),
         v.lastAttemptAt(), v.lastStatus(), v.lastError(), v.lastDurationMs(), v.lastRequestHeaders(),
         v.lastResponseHeaders(), v.lastResponseBody(), v.createdAt(), v.updatedAt(), log);
+  }
+
+  static DeliveryView.AttemptView attemptView(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new DeliveryView.AttemptView(
+        rs.getInt("number"),
+        rs.getInt("redelivery") == 1,
+        Instant.ofEpochMilli(rs.getLong("attempted_at")),
+        Json.parseHeaders(rs.getString("request_headers")),
+        rs.getString("request_body"),
+        integer(rs, "response_status"),
+        Json.parseHeaders(rs.getString("response_headers")),
+        rs.getString("response_body"),
+        integer(rs, "duration_ms"),
+        rs.getString("error"));
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.crier.event.CommitResult;
 import dev.crier.event.ConcurrentPublishException;
 import dev.crier.event.Dispatch;
 import dev.crier.event.Event;
+import dev.crier.event.FanOut;
 import dev.crier.event.EventLog;
 import dev.crier.event.EventQuery;
 import dev.crier.event.NewEvent;
@@ -69,7 +70,7 @@ public final class SqlEventLog implements EventLog {
   private List<CommitResult> commit(Handle h, List<Publication> requests, Instant receivedAt) {
     Map<String, Known> known = lookUp(h, requests);
     Map<String, NewEvent> toInsert = new LinkedHashMap<>();
-    Map<String, List<String>> targetsOf = new HashMap<>();
+    Map<String, FanOut.Targets> targetsOf = new HashMap<>();
     List<String> conflicts = new ArrayList<>(requests.size());
     for (Publication request : requests) {
       String conflict = conflictIn(request.events(), known, toInsert);
@@ -85,6 +86,7 @@ public final class SqlEventLog implements EventLog {
     Map<String, Long> seqs = insert(h, List.copyOf(toInsert.values()), receivedAt);
     Map<String, List<Dispatch>> dispatches =
         SqlDeliveries.create(h, toInsert.values(), seqs, targetsOf, receivedAt);
+    SqlBroadcasts.coalesce(h, toInsert.values(), seqs, targetsOf, receivedAt);
     List<CommitResult> results = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
       if (conflicts.get(i) != null) {

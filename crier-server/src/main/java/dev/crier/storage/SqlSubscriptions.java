@@ -24,7 +24,7 @@ public final class SqlSubscriptions implements SubscriptionStore {
   private static final String COLUMNS =
       "id, kind, name, url, events, filter, signature, ordered, max_in_flight, retry_schedule,"
           + " timeout_ms, status, secret, previous_secret, previous_secret_expires_at, owner,"
-          + " created_at, updated_at";
+          + " subjects, interval_ms, created_at, updated_at";
 
   private final Database db;
   private final SecretBox box;
@@ -43,7 +43,8 @@ public final class SqlSubscriptions implements SubscriptionStore {
                         "INSERT INTO subscriptions (" + COLUMNS + ", next_seq) VALUES (:id, :kind,"
                             + " :name, :url, :events, :filter, :signature, :ordered, :max_in_flight,"
                             + " :retry_schedule, :timeout_ms, :status, :secret, :previous_secret,"
-                            + " :previous_secret_expires_at, :owner, :created_at, :updated_at, 0)"),
+                            + " :previous_secret_expires_at, :owner, :subjects, :interval_ms,"
+                            + " :created_at, :updated_at, 0)"),
                     s)
                 .bind("status", s.status().wire())
                 .bind("secret", box.seal(s.secrets().current()))
@@ -63,7 +64,8 @@ public final class SqlSubscriptions implements SubscriptionStore {
                             "UPDATE subscriptions SET name = :name, url = :url, events = :events,"
                                 + " filter = :filter, signature = :signature, ordered = :ordered,"
                                 + " max_in_flight = :max_in_flight, retry_schedule = :retry_schedule,"
-                                + " timeout_ms = :timeout_ms, updated_at = :updated_at WHERE id = :id"),
+                                + " timeout_ms = :timeout_ms, subjects = :subjects, interval_ms = :interval_ms,"
+                                + " updated_at = :updated_at WHERE id = :id"),
                         s)
                     .execute()
                 == 1);
@@ -75,7 +77,7 @@ public final class SqlSubscriptions implements SubscriptionStore {
         .bind("kind", s.kind().wire())
         .bind("name", s.name())
         .bind("url", s.url())
-        .bind("events", Json.stringList(s.events().stream().map(EventPattern::text).toList()))
+        .bind("events", Json.MAPPER.writeValueAsString(s.events().stream().map(EventPattern::text).toList()))
         .bind("filter", s.filter() == null ? null : s.filter().text())
         .bind("signature", s.signature().wire())
         .bind("ordered", s.ordered() ? 1 : 0)
@@ -84,7 +86,19 @@ public final class SqlSubscriptions implements SubscriptionStore {
             "retry_schedule",
             Json.longList(s.retrySchedule().delays().stream().map(Duration::toMillis).toList()))
         .bind("timeout_ms", s.timeout().toMillis())
+        .bind("subjects", Json.stringList(s.subjects()))
+        .bind("interval_ms", s.interval() == null ? null : s.interval().toMillis())
         .bind("updated_at", s.updatedAt().toEpochMilli());
+  }
+
+  @Override
+  public long nextNumber(Kind kind) {
+    return db.inTransaction(
+        h ->
+            h.createQuery("UPDATE counters SET value = value + 1 WHERE name = :name RETURNING value")
+                .bind("name", kind.wire())
+                .mapTo(Long.class)
+                .one());
   }
 
   @Override
@@ -123,6 +137,7 @@ public final class SqlSubscriptions implements SubscriptionStore {
         h -> {
           h.createUpdate("DELETE FROM attempts WHERE subscription_id = :id").bind("id", id).execute();
           h.createUpdate("DELETE FROM deliveries WHERE subscription_id = :id").bind("id", id).execute();
+          h.createUpdate("DELETE FROM broadcast_pending WHERE subscription_id = :id").bind("id", id).execute();
           return h.createUpdate("DELETE FROM subscriptions WHERE id = :id").bind("id", id).execute() == 1;
         });
   }
@@ -176,6 +191,8 @@ public final class SqlSubscriptions implements SubscriptionStore {
             box.open(rs.getString("previous_secret")),
             instant(rs, "previous_secret_expires_at")),
         rs.getString("owner"),
+        Json.parseStringList(rs.getString("subjects")),
+        rs.getObject("interval_ms") == null ? null : Duration.ofMillis(rs.getLong("interval_ms")),
         Instant.ofEpochMilli(rs.getLong("created_at")),
         Instant.ofEpochMilli(rs.getLong("updated_at")));
   }

@@ -4,7 +4,13 @@ import java.util.Locale;
 
 /** The presets of a subscription; each has its own API resource and wire format. */
 public enum Kind {
-  WEBHOOK;
+  WEBHOOK,
+  BROADCAST;
+
+  /** Whether this kind gets one delivery per event (sent by lanes), rather than coalesced notices. */
+  public boolean delivers() {
+    return this != BROADCAST;
+  }
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);

@@ -11,6 +11,8 @@ import java.util.List;
  * @param filter a data filter, or null
  * @param maxInFlight how many deliveries may be in flight at once when not ordered
  * @param owner who made it: null for the admin
+ * @param subjects for coalesced kinds (broadcast receivers): the subject types heard
+ * @param interval for coalesced kinds: how often the changed subjects are sent
  */
 public record Subscription(
     String id,
@@ -27,11 +29,14 @@ public record Subscription(
     Status status,
     Secrets secrets,
     String owner,
+    List<String> subjects,
+    Duration interval,
     Instant createdAt,
     Instant updatedAt) {
 
   public Subscription {
     events = List.copyOf(events);
+    subjects = List.copyOf(subjects);
   }
 
   /** Whether this subscription hears events of {@code type} (its filter aside). */
@@ -42,12 +47,12 @@ public record Subscription(
 
   public Subscription withStatus(Status newStatus, Instant now) {
     return new Subscription(id, kind, name, url, events, filter, signature, ordered, maxInFlight,
-        retrySchedule, timeout, newStatus, secrets, owner, createdAt, now);
+        retrySchedule, timeout, newStatus, secrets, owner, subjects, interval, createdAt, now);
   }
 
   public Subscription withSecrets(Secrets newSecrets, Instant now) {
     return new Subscription(id, kind, name, url, events, filter, signature, ordered, maxInFlight,
-        retrySchedule, timeout, status, newSecrets, owner, createdAt, now);
+        retrySchedule, timeout, status, newSecrets, owner, subjects, interval, createdAt, now);
   }
 
   @Override

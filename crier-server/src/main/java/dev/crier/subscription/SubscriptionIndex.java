@@ -22,10 +22,13 @@ import tools.jackson.databind.json.JsonMapper;
 public final class SubscriptionIndex implements FanOut {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private record Lookup(Map<String, List<Subscription>> exact, List<Subscription> wildcard) {}
+  private record Lookup(
+      Map<String, List<Subscription>> exact,
+      List<Subscription> wildcard,
+      Map<String, List<Subscription>> bySubjectType) {}
 
   private final Map<String, Subscription> byId = new ConcurrentHashMap<>();
-  private volatile Lookup lookup = new Lookup(Map.of(), List.of());
+  private volatile Lookup lookup = new Lookup(Map.of(), List.of(), Map.of());
   private volatile boolean stale;
 
   public SubscriptionIndex(List<Subscription> enabled) {
@@ -45,13 +48,24 @@ public final class SubscriptionIndex implements FanOut {
     stale = true;
   }
 
+  /** Every subscription of a kind held now (active and halted). */
+  public List<Subscription> all(Kind kind) {
+    List<Subscription> all = new ArrayList<>();
+    for (Subscription s : byId.values()) if (s.kind() == kind) all.add(s);
+    return all;
+  }
+
   public Optional<Subscription> get(String id) {
     return Optional.ofNullable(byId.get(id));
   }
 
   @Override
-  public List<String> targets(NewEvent event) {
+  public Targets targets(NewEvent event) {
     Lookup current = current();
+    return new Targets(deliveries(current, event), coalesced(current, event));
+  }
+
+  private static List<String> deliveries(Lookup current, NewEvent event) {
     List<Subscription> exact = current.exact.getOrDefault(event.type(), List.of());
     if (exact.isEmpty() && current.wildcard.isEmpty()) return List.of();
     Set<String> ids = new LinkedHashSet<>();
@@ -61,6 +75,16 @@ public final class SubscriptionIndex implements FanOut {
       if (s.hears(event.type()) && passes(s, event, data)) ids.add(s.id());
     }
     return List.copyOf(ids);
+  }
+
+  /** Broadcast receivers hearing the event's subject type; the subject must be identifiable. */
+  private static List<String> coalesced(Lookup current, NewEvent event) {
+    if (current.bySubjectType.isEmpty() || event.subject() == null || event.subject().type() == null) return List.of();
+    if (event.subject().url() == null && event.subject().id() == null) return List.of();
+    List<Subscription> receivers = current.bySubjectType.getOrDefault(event.subject().type(), List.of());
+    List<String> ids = new ArrayList<>(receivers.size());
+    for (Subscription s : receivers) if (s.status() == Status.ACTIVE) ids.add(s.id());
+    return ids;
   }
 
   private static boolean passes(Subscription s, NewEvent event, JsonNode[] data) {
@@ -76,7 +100,12 @@ public final class SubscriptionIndex implements FanOut {
         stale = false;
         Map<String, List<Subscription>> exact = new HashMap<>();
         List<Subscription> wildcard = new ArrayList<>();
+        Map<String, List<Subscription>> bySubjectType = new HashMap<>();
         for (Subscription s : byId.values()) {
+          if (s.kind() == Kind.BROADCAST) {
+            for (String type : s.subjects()) bySubjectType.computeIfAbsent(type, k -> new ArrayList<>()).add(s);
+            continue;
+          }
           boolean anyWildcard = s.events().stream().anyMatch(p -> !p.exact());
           if (anyWildcard) {
             wildcard.add(s);
@@ -84,7 +113,7 @@ public final class SubscriptionIndex implements FanOut {
           }
           for (EventPattern p : s.events()) exact.computeIfAbsent(p.text(), k -> new ArrayList<>()).add(s);
         }
-        lookup = new Lookup(exact, wildcard);
+        lookup = new Lookup(exact, wildcard, bySubjectType);
       }
       return lookup;
     }

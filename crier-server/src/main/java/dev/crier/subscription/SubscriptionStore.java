@@ -9,6 +9,9 @@ public interface SubscriptionStore {
 
   void create(Subscription subscription);
 
+  /** The next number in a kind's own sequence (broadcast receivers have numeric ids). */
+  long nextNumber(Kind kind);
+
   /** Replaces the stored fields (not status, secrets or sequence); false when there is none. */
   boolean update(Subscription subscription);
 

@@ -4,8 +4,6 @@ import dev.crier.event.EventCatalog;
 import dev.crier.event.EventIds;
 import dev.crier.event.EventType;
 import dev.crier.verify.StandardWebhooks;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +56,8 @@ public final class Webhooks {
             Status.ACTIVE,
             Secrets.of(secret),
             owner,
+            List.of(),
+            null,
             now,
             now);
     store.create(s);
@@ -91,6 +91,8 @@ public final class Webhooks {
             current.status(),
             current.secrets(),
             current.owner(),
+            current.subjects(),
+            current.interval(),
             current.createdAt(),
             now());
     if (!store.update(updated)) throw new IllegalStateException("webhook " + current.id() + " vanished");
@@ -155,7 +157,7 @@ public final class Webhooks {
     if (spec.name() != null && (spec.name().isBlank() || spec.name().length() > 200)) {
       problems.add(problem("name", "must be 1 to 200 characters"));
     }
-    if (spec.url() != null) urlProblem(spec.url()).ifPresent(reason -> problems.add(problem("url", reason)));
+    if (spec.url() != null) EndpointUrl.problem(spec.url()).ifPresent(reason -> problems.add(problem("url", reason)));
     if (spec.events() != null) checkPatterns(spec.events(), problems);
     if (spec.filter() != null) {
       try {
@@ -193,23 +195,6 @@ public final class Webhooks {
       if (declared.stream().noneMatch(t -> pattern.matches(t.name()))) {
         problems.add(problem(field, "'" + pattern.text() + "' matches no declared event type"));
       }
-    }
-  }
-
-  /** Why {@code url} cannot be a webhook's target, or empty. */
-  static Optional<String> urlProblem(String url) {
-    if (url.length() > 2048) return Optional.of("must be at most 2048 characters");
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme();
-      if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-        return Optional.of("must be an http or https URL, got '" + url + "'");
-      }
-      if (uri.getRawUserInfo() != null) return Optional.of("must not contain credentials (user:password@)");
-      if (uri.getHost() == null) return Optional.of("must have a host, got '" + url + "'");
-      return Optional.empty();
-    } catch (URISyntaxException e) {
-      return Optional.of("is not a valid URL: " + e.getReason());
     }
   }
 

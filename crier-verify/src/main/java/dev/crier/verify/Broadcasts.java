@@ -135,6 +135,28 @@ public final class Broadcasts {
     return Headers.require(headers, subjectHeader);
   }
 
+  /**
+   * Checks one broadcast's signature header value against the body, whatever the brand: the
+   * value is the hex HMAC-SHA256 of the exact body bytes, keyed with the receiver's secret.
+   * Compared in constant time.
+   *
+   * <pre>{@code
+   * Broadcasts.verify(body, request.getHeader("X-Noko-Signature"), secret);
+   * }</pre>
+   *
+   * <p>Thread-safety: stateless, thread-safe.
+   *
+   * @param body the exact bytes received as the request body, before any parsing
+   * @param signatureHeader the value of the {@code X-<Brand>-Signature} header
+   * @param secret the receiver's secret; its UTF-8 bytes are the HMAC key
+   * @throws VerificationException {@link Reason#MALFORMED} if the header is missing or not 64
+   *     hex digits; {@link Reason#NO_MATCHING_SIGNATURE} if it does not match
+   * @throws IllegalArgumentException if the secret is empty
+   */
+  public static void verify(byte[] body, String signatureHeader, String secret) {
+    HexSignature.HMAC_SHA256.verify(secret, body, signatureHeader);
+  }
+
   /** Names the headers, for logs. */
   @Override
   public String toString() {

@@ -1,0 +1,87 @@
+package dev.crier.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code fanout-wide}: one event to 10,000 webhooks; the time from the publish call until the
+ * last of them is received. Repeated in rounds (at most five, within the duration), each after
+ * the lanes of the round before went idle, so every round starts cold as a rare event would.
+ */
+final class FanoutWideScenario implements Scenario {
+  static final int WEBHOOKS = 10_000;
+  private static final int MAX_ROUNDS = 5;
+  private static final long ROUND_TIMEOUT_MILLIS = 60_000;
+  private static final long PAUSE_MILLIS = 3_000;
+
+  @Override
+  public String name() {
+    return "fanout-wide";
+  }
+
+  @Override
+  public Row run(Run run) {
+    String type = "bench" + run.tag + ".fanout_wide";
+    run.api.putEventType(type, "events of the bench's fanout-wide scenario");
+    Deliveries d = new Deliveries(WEBHOOKS);
+    int route = run.receiver.route(d);
+    long setup = System.nanoTime();
+    run.status(() -> String.format(Locale.ROOT, "creating %,d webhooks", WEBHOOKS));
+    List<String> ids = Webhooks.create(run, route, WEBHOOKS, type, spec -> {});
+    double setupSeconds = (System.nanoTime() - setup) / 1e9;
+    run.say(String.format(Locale.ROOT, "%,d webhooks created in %.1f s", WEBHOOKS, setupSeconds));
+    try {
+      return rounds(run, d, Webhooks.events(type, false), setupSeconds);
+    } finally {
+      run.receiver.unroute(route);
+      Webhooks.delete(run, Webhooks.COLLECTION, ids);
+    }
+  }
+
+  private Row rounds(Run run, Deliveries d, Publishers.Bodies bodies, double setupSeconds) {
+    List<Double> lastReceipt = new ArrayList<>();
+    long errors = 0;
+    long events = 0;
+    long deadline = System.nanoTime() + run.duration.toNanos();
+    run.status(() -> String.format(Locale.ROOT, "round %d: %,d of %,d received", lastReceipt.size() + 1,
+        d.received() % WEBHOOKS, WEBHOOKS));
+    run.beginWindow();
+    do {
+      if (!lastReceipt.isEmpty()) Run.sleep(PAUSE_MILLIS);
+      long receivedBefore = d.received();
+      long sent = Deliveries.now();
+      d.expect(1);
+      int status = run.api.publish(bodies.body('m', sent, lastReceipt.size(), 1));
+      if (status < 200 || status >= 300) {
+        d.refused(1);
+        errors++;
+        break;
+      }
+      events++;
+      long roundEnd = System.nanoTime() + ROUND_TIMEOUT_MILLIS * 1_000_000;
+      while (d.received() - receivedBefore < WEBHOOKS && System.nanoTime() < roundEnd) Run.sleep(2);
+      double seconds = (d.lastReceiptNanos() - sent) / 1e9;
+      lastReceipt.add(Run.round(seconds));
+      run.say(String.format(Locale.ROOT, "round %d: %,d received, last after %.3f s", lastReceipt.size(),
+          d.received() - receivedBefore, seconds));
+    } while (lastReceipt.size() < MAX_ROUNDS && System.nanoTime() < deadline);
+    Run.Window window = run.endWindow();
+    double worst = lastReceipt.stream().mapToDouble(Double::doubleValue).max().orElse(-1);
+    double best = lastReceipt.stream().mapToDouble(Double::doubleValue).min().orElse(-1);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("webhooks", WEBHOOKS);
+    details.put("webhook_setup_seconds", Run.round(setupSeconds));
+    details.put("rounds", lastReceipt.size());
+    details.put("last_receipt_seconds_per_round", lastReceipt);
+    details.put("last_receipt_seconds_worst", worst);
+    String notes = String.format(Locale.ROOT, "1 event to %,d webhooks: last receipt after %.2f s (worst of %d rounds, best %.2f s)",
+        WEBHOOKS, worst, lastReceipt.size(), best);
+    // Rates over the rounds themselves (publish to last receipt), not the pauses between them.
+    double busy = lastReceipt.stream().mapToDouble(Double::doubleValue).sum();
+    Run.Window rounds = new Run.Window(busy > 0 ? busy : window.seconds(), window.serverCpuPercent(), window.benchCpuPercent());
+    return run.row(rounds, events, d.received(), d.latency, errors, Math.max(0, d.outstanding()), notes, details);
+  }
+}

@@ -1,0 +1,175 @@
+package dev.crier.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * One scenario's run: the server and receiver it uses, its time budget, the progress line printed
+ * every few seconds, the server's heap sampled every second, and the measured window (wall time,
+ * CPU of both processes, and a JFR recording of the server when asked).
+ */
+final class Run implements AutoCloseable {
+  private static final long SAMPLE_MILLIS = 1_000;
+  private static final long PRINT_MILLIS = 5_000;
+
+  final String scenario;
+  final ServerUnderTest server;
+  final CrierApi api;
+  final Receiver receiver;
+  final Duration duration;
+  final Duration warmup;
+  final PrintStream out;
+  /** Lowercase letters unique to this run, for event type names that never collide. */
+  final String tag;
+  /** True when the server is this scenario's alone (a child started for it): no clean-up needed. */
+  final boolean freshServer;
+  private final Path jfrDir;
+  private final AtomicLong peakHeap = new AtomicLong(-1);
+  private final ProcessStats bench = ProcessStats.self();
+  private final long started = System.nanoTime();
+  private volatile Supplier<String> status = () -> "setting up";
+  private volatile boolean closed;
+  private final Thread monitor;
+  private long windowStart;
+  private double serverCpuStart;
+  private double benchCpuStart;
+  private boolean recording;
+
+  Run(String scenario, ServerUnderTest server, Receiver receiver, Duration duration, Duration warmup, PrintStream out,
+      String tag, boolean freshServer, Path jfrDir) {
+    this.scenario = scenario;
+    this.server = server;
+    this.api = new CrierApi(server.url(), server.adminKey());
+    this.receiver = receiver;
+    this.duration = duration;
+    this.warmup = warmup;
+    this.out = out;
+    this.tag = tag;
+    this.freshServer = freshServer;
+    this.jfrDir = jfrDir;
+    this.monitor = Thread.ofPlatform().daemon(true).name("bench-monitor").start(this::watch);
+  }
+
+  void status(Supplier<String> status) {
+    this.status = status;
+  }
+
+  void say(String line) {
+    out.printf(Locale.ROOT, "[%s %3ds] %s%n", scenario, (System.nanoTime() - started) / 1_000_000_000, line);
+    out.flush();
+  }
+
+  private void watch() {
+    long lastPrint = System.nanoTime();
+    while (!closed) {
+      try {
+        Thread.sleep(SAMPLE_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      api.heapUsedBytes().ifPresent(h -> peakHeap.accumulateAndGet(h, Math::max));
+      if (System.nanoTime() - lastPrint >= PRINT_MILLIS * 1_000_000) {
+        lastPrint = System.nanoTime();
+        long heap = api.heapUsedBytes().orElse(-1);
+        say(status.get() + (heap >= 0 ? " | heap " + (heap >> 20) + " MiB" : ""));
+      }
+    }
+  }
+
+  /** Starts the measured window (and the server's JFR recording when asked). */
+  void beginWindow() {
+    windowStart = System.nanoTime();
+    serverCpuStart = server.process().map(ProcessStats::cpuSeconds).orElse(-1.0);
+    benchCpuStart = bench.cpuSeconds();
+    if (jfrDir != null) {
+      Path file = jfrDir.toAbsolutePath().resolve(scenario + "-" + server.database() + ".jfr");
+      recording = server.jcmd("JFR.start", "name=bench", "settings=profile", "filename=" + file);
+      if (recording) say("JFR recording to " + file);
+    }
+  }
+
+  /** Ends the measured window. */
+  Window endWindow() {
+    double seconds = (System.nanoTime() - windowStart) / 1e9;
+    double serverCpu = server.process().map(ProcessStats::cpuSeconds).orElse(-1.0);
+    double benchCpu = bench.cpuSeconds();
+    if (recording) server.jcmd("JFR.stop", "name=bench");
+    recording = false;
+    return new Window(
+        seconds,
+        ProcessStats.percent(serverCpuStart, serverCpu, seconds),
+        ProcessStats.percent(benchCpuStart, benchCpu, seconds));
+  }
+
+  record Window(double seconds, double serverCpuPercent, double benchCpuPercent) {}
+
+  long peakHeap() {
+    api.heapUsedBytes().ifPresent(h -> peakHeap.accumulateAndGet(h, Math::max));
+    return peakHeap.get();
+  }
+
+  long peakRss() {
+    return server.process().flatMap(p -> {
+      var rss = p.peakRssBytes();
+      return rss.isPresent() ? Optional.of(rss.getAsLong()) : Optional.empty();
+    }).orElse(-1L);
+  }
+
+  /** A row with the common columns filled from the window, the latencies and the server. */
+  Row row(Window w, long events, long deliveries, LatencyHistogram latency, long publishErrors, long missing,
+      String notes, Map<String, Object> details) {
+    return new Row(
+        scenario,
+        server.database(),
+        round(w.seconds()),
+        events,
+        round(events / w.seconds()),
+        deliveries,
+        round(deliveries / w.seconds()),
+        millis(latency, 0.50),
+        millis(latency, 0.95),
+        millis(latency, 0.99),
+        latency.count() == 0 ? -1 : round(latency.maxMicros() / 1000.0),
+        round(w.serverCpuPercent()),
+        peakRss(),
+        peakHeap(),
+        round(w.benchCpuPercent()),
+        publishErrors,
+        missing,
+        notes,
+        details);
+  }
+
+  static double millis(LatencyHistogram h, double fraction) {
+    long micros = h.percentile(fraction);
+    return micros < 0 ? -1 : round(micros / 1000.0);
+  }
+
+  static double round(double v) {
+    if (v < 0 || Double.isNaN(v) || Double.isInfinite(v)) return -1;
+    return Math.round(v * 100) / 100.0;
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    monitor.interrupt();
+    if (recording) server.jcmd("JFR.stop", "name=bench");
+    api.close();
+  }
+}

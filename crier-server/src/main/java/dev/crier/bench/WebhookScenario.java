@@ -1,0 +1,145 @@
+package dev.crier.bench;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The webhook scenarios that publish for a fixed time and count receipts: {@code fanout} (100
+ * unordered webhooks, batches, closed loop), {@code ordered} (one ordered webhook, one event per
+ * call, closed loop) and {@code latency} (10 webhooks with Crier's defaults, 1,000 single events a
+ * second, open loop). Each warms up first; only the window after the warm-up is measured.
+ */
+final class WebhookScenario implements Scenario {
+  /** How the events go out; returns what the publishers did. */
+  @FunctionalInterface
+  interface Load {
+    Publishers.Counts publish(Run run, Deliveries d, Publishers.Bodies bodies, long warmEnd, long end);
+  }
+
+  private final String name;
+  private final int webhooks;
+  private final Boolean ordered;
+  private final boolean batches;
+  private final Load load;
+
+  private WebhookScenario(String name, int webhooks, Boolean ordered, boolean batches, Load load) {
+    this.name = name;
+    this.webhooks = webhooks;
+    this.ordered = ordered;
+    this.batches = batches;
+    this.load = load;
+  }
+
+  /** 100 unordered webhooks; 4 publishers of 100-event batches, at most 30,000 deliveries outstanding. */
+  static WebhookScenario fanout() {
+    return new WebhookScenario("fanout", 100, false, true,
+        (run, d, bodies, warmEnd, end) -> Publishers.closedLoop(run, d, bodies, 4, 100, 30_000, warmEnd, end));
+  }
+
+  /** One ordered webhook; 8 publishers of single events, at most 2,000 deliveries outstanding. */
+  static WebhookScenario ordered() {
+    return new WebhookScenario("ordered", 1, true, false,
+        (run, d, bodies, warmEnd, end) -> Publishers.closedLoop(run, d, bodies, 8, 1, 2_000, warmEnd, end));
+  }
+
+  /** 10 webhooks as created by default (ordered); 1,000 single events a second. */
+  static WebhookScenario latency() {
+    return new WebhookScenario("latency", 10, null, false,
+        (run, d, bodies, warmEnd, end) -> Publishers.openLoop(run, d, bodies, 1_000, 1, 256, warmEnd, end));
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Row run(Run run) {
+    String type = "bench" + run.tag + "." + name.replace('-', '_');
+    run.api.putEventType(type, "events of the bench's " + name + " scenario");
+    Deliveries d = new Deliveries(webhooks);
+    int route = run.receiver.route(d);
+    List<String> ids = Webhooks.create(run, route, webhooks, type, spec -> {
+      if (ordered != null) spec.put("ordered", ordered);
+    });
+    try {
+      return measure(run, d, Webhooks.events(type, batches));
+    } finally {
+      run.receiver.unroute(route);
+      Webhooks.delete(run, Webhooks.COLLECTION, ids);
+    }
+  }
+
+  private Row measure(Run run, Deliveries d, Publishers.Bodies bodies) {
+    long warmEnd = System.nanoTime() + run.warmup.toNanos();
+    long end = warmEnd + run.duration.toNanos();
+    Rate rate = new Rate(d::received);
+    run.status(() -> String.format(Locale.ROOT, "%s delivered %,d (%s/s), outstanding %,d",
+        System.nanoTime() < warmEnd ? "warming up," : "measuring,", d.received(), Report.rate(rate.perSecond()),
+        d.outstanding()));
+    Publishers.Counts[] counts = new Publishers.Counts[1];
+    Thread publishers = Thread.ofVirtual().start(() -> counts[0] = load.publish(run, d, bodies, warmEnd, end));
+    sleepUntil(warmEnd);
+    long receivedBefore = d.received();
+    run.beginWindow();
+    sleepUntil(end);
+    long delivered = d.received() - receivedBefore;
+    Run.Window window = run.endWindow();
+    join(publishers);
+    run.status(() -> String.format(Locale.ROOT, "draining: %,d of %,d deliveries outstanding", d.outstanding(), d.expected()));
+    Publishers.drain(d, 10_000, 120_000);
+    Publishers.Counts c = counts[0];
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("webhooks", webhooks);
+    details.put("ordered", ordered == null ? "default" : ordered);
+    details.put("events_accepted_total", c.allEvents.sum());
+    details.put("deliveries_expected_total", d.expected());
+    details.put("deliveries_received_total", d.received());
+    details.put("bench_cpu_percent", window.benchCpuPercent());
+    details.put("max_ms", d.latency.maxMicros() / 1000.0);
+    if (c.skipped.sum() > 0) details.put("events_skipped_server_behind", c.skipped.sum());
+    if (d.unparsed() > 0) details.put("receipts_without_bench_id", d.unparsed());
+    long missing = Math.max(0, d.outstanding());
+    String notes = webhooks + (webhooks == 1 ? " webhook" : " webhooks")
+        + (ordered == null ? " (default: ordered)" : ordered ? " ordered" : " unordered");
+    if (c.skipped.sum() > 0) notes += "; " + c.skipped.sum() + " events not sent in time (server behind)";
+    return run.row(window, c.measuredEvents.sum(), delivered, d.latency, c.errors.sum() + c.skipped.sum(), missing,
+        notes, details);
+  }
+
+  static void sleepUntil(long nanoTime) {
+    long wait;
+    while ((wait = nanoTime - System.nanoTime()) > 0) Run.sleep(Math.max(1, Math.min(wait / 1_000_000, 200)));
+  }
+
+  static void join(Thread t) {
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The rate of a growing counter between two progress lines. */
+  static final class Rate {
+    private final java.util.function.LongSupplier counter;
+    private long lastValue;
+    private long lastTime = System.nanoTime();
+
+    Rate(java.util.function.LongSupplier counter) {
+      this.counter = counter;
+      this.lastValue = counter.getAsLong();
+    }
+
+    synchronized double perSecond() {
+      long value = counter.getAsLong();
+      long now = System.nanoTime();
+      double rate = (value - lastValue) / ((now - lastTime) / 1e9);
+      lastValue = value;
+      lastTime = now;
+      return rate;
+    }
+  }
+}

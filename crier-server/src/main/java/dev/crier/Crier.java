@@ -6,9 +6,13 @@ import dev.crier.broadcast.BroadcastReceivers;
 import dev.crier.broadcast.FlushBroadcasts;
 import dev.crier.cli.Version;
 import dev.crier.config.Settings;
+import dev.crier.delivery.DeferredAudience;
 import dev.crier.delivery.Engine;
 import dev.crier.delivery.OperationalEvents;
 import dev.crier.secrets.SecretBox;
+import dev.crier.app.Apps;
+import dev.crier.app.ChannelSubscriptions;
+import dev.crier.storage.SqlApps;
 import dev.crier.storage.SqlBroadcasts;
 import dev.crier.storage.SqlDeliveries;
 import dev.crier.storage.SqlSubscriptions;
@@ -82,12 +86,16 @@ public final class Crier implements AutoCloseable {
       SqlSubscriptions subscriptions = new SqlSubscriptions(db, secrets);
       SqlDeliveries deliveries = new SqlDeliveries(db);
       SubscriptionIndex index = new SubscriptionIndex(subscriptions.listEnabled());
+      // The engine asks apps, made after it, whether a token's user may hear an event.
+      DeferredAudience audience = new DeferredAudience();
       OperationalEvents ops = new OperationalEvents(clock);
+      SqlApps appStore = new SqlApps(db, secrets);
       engine =
           new Engine(
               deliveries,
               index,
               ops,
+              audience,
               settings.brand(),
               Version.current(),
               settings.allowPrivateTargets(),
@@ -106,6 +114,10 @@ public final class Crier implements AutoCloseable {
       ops.connect(publisher);
       Webhooks webhooks = new Webhooks(subscriptions, catalog, engine, clock);
       BroadcastReceivers receivers = new BroadcastReceivers(subscriptions, catalog, engine, clock);
+      Apps apps = new Apps(appStore, engine, clock);
+      audience.set(apps);
+      ChannelSubscriptions channels =
+          new ChannelSubscriptions(subscriptions, catalog, engine, clock, settings.allowHttpCallbacks());
       SqlBroadcasts broadcastStore = new SqlBroadcasts(db);
       engine.start();
       broadcasts =
@@ -121,6 +133,9 @@ public final class Crier implements AutoCloseable {
                   deliveries,
                   receivers,
                   broadcastStore,
+                  apps,
+                  channels,
+                  subscriptions,
                   engine,
                   ops,
                   db::ready,

@@ -1,18 +1,46 @@
 package dev.crier.api;
 
+import dev.crier.app.Apps;
+import dev.crier.app.Token;
 import dev.crier.auth.AdminKey;
 import dev.crier.auth.Principal;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
 
-/** Resolves the {@code Authorization: Bearer} header of {@code /v1} requests to a principal. */
+/**
+ * Resolves the {@code Authorization: Bearer} header to a principal: the admin key, or an active
+ * app token. Routes for the provider only refuse app tokens with 403.
+ */
 final class Authenticator {
   static final String PRINCIPAL = "crier.principal";
   private final AdminKey adminKey;
+  private final Apps apps;
 
-  Authenticator(AdminKey adminKey) {
+  Authenticator(AdminKey adminKey, Apps apps) {
     this.adminKey = adminKey;
+    this.apps = apps;
+  }
+
+  /** The caller of a request that passed {@link #authenticate}. */
+  static Principal principal(Context ctx) {
+    Principal principal = ctx.attribute(PRINCIPAL);
+    if (principal == null) throw new IllegalStateException("no principal on " + ctx.path());
+    return principal;
+  }
+
+  /** Refuses app tokens: this route is the provider's. */
+  static void adminOnly(Context ctx) {
+    if (ctx.method().name().equals("OPTIONS")) return;
+    if (!(principal(ctx) instanceof Principal.Admin)) {
+      throw ProblemException.of(403, "forbidden", "Forbidden", "this route needs the admin key; an app token cannot use it");
+    }
+  }
+
+  /** The app token calling, or 403 when the admin key calls a route only apps may use. */
+  static Principal.AppToken appToken(Context ctx) {
+    if (principal(ctx) instanceof Principal.AppToken token) return token;
+    throw ProblemException.of(403, "forbidden", "Forbidden", "only an app's access token can hold channel subscriptions");
   }
 
   void authenticate(Context ctx) {
@@ -25,8 +53,12 @@ final class Authenticator {
       throw unauthorized("the Authorization header must use the Bearer scheme");
     }
     String token = header.substring(7).trim();
-    if (!adminKey.matches(token)) throw unauthorized("the key is not valid");
-    ctx.attribute(PRINCIPAL, Principal.ADMIN);
+    if (adminKey.matches(token)) {
+      ctx.attribute(PRINCIPAL, Principal.ADMIN);
+      return;
+    }
+    Token app = apps.authenticate(token).orElseThrow(() -> unauthorized("the key or token is not valid, or was revoked or has expired"));
+    ctx.attribute(PRINCIPAL, new Principal.AppToken(app, apps.find(app.appId()).orElseThrow(() -> unauthorized("the token's app is gone"))));
   }
 
   private static ProblemException unauthorized(String detail) {

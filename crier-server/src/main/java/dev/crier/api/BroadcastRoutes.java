@@ -3,6 +3,7 @@ package dev.crier.api;
 import dev.crier.broadcast.BroadcastReceivers;
 import dev.crier.broadcast.BroadcastSpec;
 import dev.crier.broadcast.BroadcastStore;
+import dev.crier.event.EventCatalog;
 import dev.crier.subscription.Subscription;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -16,23 +17,31 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code /v1/broadcast-receivers}: coalesced "this changed, fetch it" notices, as Noko sends them. */
 final class BroadcastRoutes {
   private final BroadcastReceivers receivers;
+  private final EventCatalog catalog;
   private final BroadcastStore store;
   private final int maxBodyBytes;
 
-  BroadcastRoutes(BroadcastReceivers receivers, BroadcastStore store, int maxBodyBytes) {
+  BroadcastRoutes(BroadcastReceivers receivers, EventCatalog catalog, BroadcastStore store, int maxBodyBytes) {
     this.receivers = receivers;
+    this.catalog = catalog;
     this.store = store;
     this.maxBodyBytes = maxBodyBytes;
   }
 
   void register(RoutesConfig routes) {
     String base = "/v1/broadcast-receivers";
-    routes.post(base, ctx -> Json.write(ctx, 201, render(receivers.create(spec(ctx), null), true)));
+    routes.post(base, ctx -> {
+      BroadcastSpec spec = spec(ctx);
+      Access.tokenMayUse(ctx, spec.url(), "url", spec.subjects() == null ? List.of() : Access.ofSubjects(catalog, spec.subjects()));
+      Json.write(ctx, 201, render(receivers.create(spec, Authenticator.principal(ctx).owner()), true));
+    });
     routes.get(base, this::list);
     routes.get(base + "/{id}", ctx -> Json.write(ctx, 200, render(receiver(ctx), false)));
     routes.patch(base + "/{id}", ctx -> {
       Subscription current = receiver(ctx);
-      Json.write(ctx, 200, render(receivers.update(current, spec(ctx)), false));
+      BroadcastSpec spec = spec(ctx);
+      Access.tokenMayUse(ctx, spec.url(), "url", spec.subjects() == null ? List.of() : Access.ofSubjects(catalog, spec.subjects()));
+      Json.write(ctx, 200, render(receivers.update(current, spec), false));
     });
     routes.delete(base + "/{id}", ctx -> {
       receivers.delete(receiver(ctx).id());
@@ -40,7 +49,9 @@ final class BroadcastRoutes {
     });
     routes.post(base + "/{id}/add-subjects", ctx -> {
       Subscription current = receiver(ctx);
-      Json.write(ctx, 200, render(receivers.addSubjects(current, subjects(ctx)), false));
+      List<String> subjects = subjects(ctx);
+      Access.tokenMayUse(ctx, null, "subjects", Access.ofSubjects(catalog, subjects));
+      Json.write(ctx, 200, render(receivers.addSubjects(current, subjects), false));
     });
     routes.post(base + "/{id}/remove-subjects", ctx -> {
       Subscription current = receiver(ctx);
@@ -56,7 +67,7 @@ final class BroadcastRoutes {
     new Query(ctx).done();
     ObjectNode out = Json.MAPPER.createObjectNode();
     ArrayNode items = out.putArray("items");
-    receivers.list().forEach(s -> items.add(render(s, false)));
+    receivers.list().stream().filter(Access.filter(ctx)).forEach(s -> items.add(render(s, false)));
     Json.write(ctx, 200, out);
   }
 
@@ -73,7 +84,8 @@ final class BroadcastRoutes {
 
   private Subscription receiver(Context ctx) {
     String id = ctx.pathParam("id");
-    return receivers.find(id).orElseThrow(() -> ProblemException.notFound("no broadcast receiver with id '" + id + "'"));
+    ProblemException notFound = ProblemException.notFound("no broadcast receiver with id '" + id + "'");
+    return Access.visible(ctx, receivers.find(id).orElseThrow(() -> notFound), notFound);
   }
 
   private BroadcastSpec spec(Context ctx) {

@@ -8,6 +8,7 @@ import dev.crier.delivery.DeliveryView;
 import dev.crier.delivery.Engine;
 import dev.crier.delivery.SendResult;
 import dev.crier.subscription.Subscription;
+import dev.crier.subscription.SubscriptionStore;
 import dev.crier.subscription.Webhooks;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -20,11 +21,13 @@ import tools.jackson.databind.node.ObjectNode;
 /** The delivery log: what was sent, what came back, and sending one again. */
 final class DeliveryRoutes {
   private final Webhooks webhooks;
+  private final SubscriptionStore subscriptions;
   private final DeliveryStore deliveries;
   private final Engine engine;
 
-  DeliveryRoutes(Webhooks webhooks, DeliveryStore deliveries, Engine engine) {
+  DeliveryRoutes(Webhooks webhooks, SubscriptionStore subscriptions, DeliveryStore deliveries, Engine engine) {
     this.webhooks = webhooks;
+    this.subscriptions = subscriptions;
     this.deliveries = deliveries;
     this.engine = engine;
   }
@@ -37,7 +40,8 @@ final class DeliveryRoutes {
 
   private void page(Context ctx) {
     String id = ctx.pathParam("id");
-    webhooks.find(id).orElseThrow(() -> ProblemException.notFound("no webhook with id '" + id + "'"));
+    ProblemException missing = ProblemException.notFound("no webhook with id '" + id + "'");
+    Access.visible(ctx, webhooks.find(id).orElseThrow(() -> missing), missing);
     Query query = new Query(ctx, "status", "after", "limit");
     String status = query.oneOf("status", null, "pending", "delivered", "failed", "filtered");
     Long after = query.longValue("after");
@@ -55,7 +59,7 @@ final class DeliveryRoutes {
 
   private void find(Context ctx) {
     DeliveryView view = view(ctx);
-    Subscription s = webhooks.find(view.subscriptionId()).orElseThrow(() -> notFound(ctx));
+    Subscription s = subscriptions.find(view.subscriptionId()).orElseThrow(() -> notFound(ctx));
     ObjectNode out = summary(view);
     ArrayNode attempts = out.putArray("attempts");
     boolean lastLogged = false;
@@ -79,7 +83,7 @@ final class DeliveryRoutes {
 
   private void redeliver(Context ctx) {
     DeliveryView view = view(ctx);
-    Subscription s = webhooks.find(view.subscriptionId()).orElseThrow(() -> notFound(ctx));
+    Subscription s = subscriptions.find(view.subscriptionId()).orElseThrow(() -> notFound(ctx));
     Attempt attempt =
         engine.redeliver(s, new DeliveryId(view.subscriptionId(), view.subSeq())).orElseThrow(() -> notFound(ctx));
     ObjectNode out = Json.MAPPER.createObjectNode();
@@ -119,6 +123,8 @@ final class DeliveryRoutes {
 
   private DeliveryView view(Context ctx) {
     DeliveryId id = DeliveryId.parse(ctx.pathParam("id")).orElseThrow(() -> notFound(ctx));
+    Subscription s = subscriptions.find(id.subscriptionId()).orElseThrow(() -> notFound(ctx));
+    Access.visible(ctx, s, notFound(ctx));
     return deliveries.find(id.subscriptionId(), id.subSeq()).orElseThrow(() -> notFound(ctx));
   }
 

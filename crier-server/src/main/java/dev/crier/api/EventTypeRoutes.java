@@ -33,10 +33,12 @@ final class EventTypeRoutes {
     String name = ctx.pathParam("name");
     List<FieldError> errors = new ArrayList<>();
     EventTypeName.problem(name).ifPresent(reason -> errors.add(new FieldError("name", reason)));
-    Fields body = Fields.of(Json.body(ctx, maxBodyBytes).node(), "", errors).only("description");
+    Fields body = Fields.of(Json.body(ctx, maxBodyBytes).node(), "", errors).only("description", "scope");
     String description = body.requiredString("description", MAX_DESCRIPTION);
+    String scope = body.optionalString("scope", 100);
+    if (scope != null && !scope.matches("[a-z][a-z0-9_]*")) body.error("scope", "must be one lowercase word, such as 'people'");
     if (!errors.isEmpty()) throw ProblemException.validation(errors);
-    EventTypes.Saved saved = catalog.declare(name, description);
+    EventTypes.Saved saved = catalog.declare(name, description, scope);
     Json.write(ctx, saved.created() ? 201 : 200, render(saved.type()));
   }
 
@@ -68,6 +70,7 @@ final class EventTypeRoutes {
         .createObjectNode()
         .put("name", type.name())
         .put("description", type.description())
+        .put("scope", type.scope())
         .put("created_at", type.createdAt().toString())
         .put("updated_at", type.updatedAt().toString());
   }

@@ -1,6 +1,9 @@
 package dev.crier.api;
 
+import dev.crier.app.Apps;
+import dev.crier.app.ChannelSubscriptions;
 import dev.crier.auth.AdminKey;
+import dev.crier.subscription.SubscriptionStore;
 import dev.crier.broadcast.BroadcastReceivers;
 import dev.crier.broadcast.BroadcastStore;
 import dev.crier.delivery.DeliveryStore;
@@ -37,6 +40,9 @@ public final class HttpApi {
       DeliveryStore deliveries,
       BroadcastReceivers receivers,
       BroadcastStore broadcasts,
+      Apps apps,
+      ChannelSubscriptions channels,
+      SubscriptionStore subscriptions,
       Engine engine,
       OperationalEvents ops,
       BooleanSupplier ready,
@@ -49,7 +55,7 @@ public final class HttpApi {
   private final List<Route> routes = new CopyOnWriteArrayList<>();
 
   public HttpApi(Parts parts) {
-    Authenticator auth = new Authenticator(parts.adminKey());
+    Authenticator auth = new Authenticator(parts.adminKey(), parts.apps());
     this.app =
         Javalin.create(
             config -> {
@@ -68,6 +74,11 @@ public final class HttpApi {
                   });
               config.requestLogger.http((ctx, ms) -> record(parts.metrics(), ctx, ms));
               config.routes.before("/v1/*", auth::authenticate);
+              config.routes.before("/api/*", auth::authenticate);
+              config.routes.before("/v1/events*", Authenticator::adminOnly);
+              config.routes.before("/v1/event-types*", ctx -> {
+                if (!ctx.method().name().equals("GET")) Authenticator.adminOnly(ctx);
+              });
               Problems.register(config.routes);
               new OpsRoutes(parts.ready(), parts.metrics()).register(config.routes);
               new EventTypeRoutes(parts.catalog(), parts.maxBodyBytes()).register(config.routes);
@@ -78,10 +89,13 @@ public final class HttpApi {
                       parts.maxEventBytes(),
                       parts.maxBodyBytes())
                   .register(config.routes);
-              new WebhookRoutes(parts.webhooks(), parts.engine(), parts.publisher(), parts.ops(), parts.maxBodyBytes())
+              new WebhookRoutes(parts.webhooks(), parts.catalog(), parts.engine(), parts.publisher(), parts.ops(), parts.maxBodyBytes())
                   .register(config.routes);
-              new DeliveryRoutes(parts.webhooks(), parts.deliveries(), parts.engine()).register(config.routes);
-              new BroadcastRoutes(parts.receivers(), parts.broadcasts(), parts.maxBodyBytes()).register(config.routes);
+              new DeliveryRoutes(parts.webhooks(), parts.subscriptions(), parts.deliveries(), parts.engine()).register(config.routes);
+              new BroadcastRoutes(parts.receivers(), parts.catalog(), parts.broadcasts(), parts.maxBodyBytes()).register(config.routes);
+              new AppRoutes(parts.apps(), parts.maxBodyBytes()).register(config.routes);
+              new ChannelRoutes(parts.channels(), parts.subscriptions(), parts.engine(), parts.catalog(), parts.maxBodyBytes())
+                  .register(config.routes);
             });
   }
 

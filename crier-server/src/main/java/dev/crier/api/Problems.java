@@ -1,5 +1,6 @@
 package dev.crier.api;
 
+import dev.crier.app.OutOfScopeException;
 import dev.crier.event.IdempotencyConflictException;
 import dev.crier.event.OverloadedException;
 import dev.crier.event.UnknownEventTypesException;
@@ -49,6 +50,9 @@ final class Problems {
           e.problems().forEach(p -> errors.add(new FieldError(p.field(), p.message())));
           write(ctx, ProblemException.validation(errors));
         });
+    routes.exception(
+        OutOfScopeException.class,
+        (e, ctx) -> write(ctx, ProblemException.of(403, "out-of-scope", "Forbidden", e.getMessage())));
     routes.exception(
         IdempotencyConflictException.class,
         (e, ctx) ->

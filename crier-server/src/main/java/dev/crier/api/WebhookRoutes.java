@@ -2,6 +2,7 @@ package dev.crier.api;
 
 import dev.crier.delivery.Engine;
 import dev.crier.delivery.OperationalEvents;
+import dev.crier.event.EventCatalog;
 import dev.crier.event.PublishEvents;
 import dev.crier.subscription.RetrySchedule;
 import dev.crier.subscription.SignatureScheme;
@@ -29,13 +30,16 @@ final class WebhookRoutes {
   };
 
   private final Webhooks webhooks;
+  private final EventCatalog catalog;
   private final Engine engine;
   private final PublishEvents publisher;
   private final OperationalEvents ops;
   private final int maxBodyBytes;
 
-  WebhookRoutes(Webhooks webhooks, Engine engine, PublishEvents publisher, OperationalEvents ops, int maxBodyBytes) {
+  WebhookRoutes(
+      Webhooks webhooks, EventCatalog catalog, Engine engine, PublishEvents publisher, OperationalEvents ops, int maxBodyBytes) {
     this.webhooks = webhooks;
+    this.catalog = catalog;
     this.engine = engine;
     this.publisher = publisher;
     this.ops = ops;
@@ -56,20 +60,24 @@ final class WebhookRoutes {
   }
 
   private void create(Context ctx) {
-    Subscription created = webhooks.create(spec(ctx, true), null);
+    WebhookSpec spec = spec(ctx, true);
+    Access.tokenMayUse(ctx, spec.url(), "url", spec.events() == null ? List.of() : Access.heardBy(catalog, spec.events()));
+    Subscription created = webhooks.create(spec, Authenticator.principal(ctx).owner());
     Json.write(ctx, 201, render(created, true));
   }
 
   private void update(Context ctx) {
     Subscription current = webhook(ctx);
-    Json.write(ctx, 200, render(webhooks.update(current, spec(ctx, false)), false));
+    WebhookSpec spec = spec(ctx, false);
+    Access.tokenMayUse(ctx, spec.url(), "url", spec.events() == null ? List.of() : Access.heardBy(catalog, spec.events()));
+    Json.write(ctx, 200, render(webhooks.update(current, spec), false));
   }
 
   private void list(Context ctx) {
     new Query(ctx).done();
     ObjectNode out = Json.MAPPER.createObjectNode();
     ArrayNode items = out.putArray("items");
-    webhooks.list().forEach(s -> items.add(render(s, false)));
+    webhooks.list().stream().filter(Access.filter(ctx)).forEach(s -> items.add(render(s, false)));
     Json.write(ctx, 200, out);
   }
 
@@ -124,7 +132,7 @@ final class WebhookRoutes {
 
   private Subscription webhook(Context ctx) {
     String id = ctx.pathParam("id");
-    return webhooks.find(id).orElseThrow(() -> notFound(id));
+    return Access.visible(ctx, webhooks.find(id).orElseThrow(() -> notFound(id)), notFound(id));
   }
 
   private static ProblemException notFound(String id) {

@@ -6,6 +6,7 @@ import dev.crier.subscription.EndpointUrl;
 import dev.crier.subscription.InvalidSubscriptionException;
 import dev.crier.subscription.InvalidSubscriptionException.Problem;
 import dev.crier.subscription.Kind;
+import dev.crier.subscription.Owner;
 import dev.crier.subscription.RetrySchedule;
 import dev.crier.subscription.Secrets;
 import dev.crier.subscription.SignatureScheme;
@@ -44,7 +45,7 @@ public final class BroadcastReceivers {
     this.clock = clock;
   }
 
-  public Subscription create(BroadcastSpec spec, String owner) {
+  public Subscription create(BroadcastSpec spec, Owner owner) {
     List<Problem> problems = new ArrayList<>();
     if (spec.name() == null) problems.add(new Problem("name", "is required"));
     if (spec.url() == null) problems.add(new Problem("url", "is required"));

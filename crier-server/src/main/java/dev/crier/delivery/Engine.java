@@ -42,6 +42,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
       DeliveryStore store,
       SubscriptionIndex index,
       OperationalEvents ops,
+      Audience audience,
       String brand,
       String version,
       boolean allowPrivateTargets,
@@ -53,7 +54,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     this.clock = clock;
     this.retention = retention;
     this.sender = new SendAttempt(allowPrivateTargets);
-    this.send = new SendDelivery(sender, new WebhookRequest(brand, version, clock), clock);
+    this.send = new SendDelivery(sender, new WebhookRequest(brand, version, clock), audience, clock);
     this.recorder = new RecordOutcomes(store);
     if (clock instanceof AdvancingClock advancing) advancing.onAdvance(this::wakeAll);
   }
@@ -134,6 +135,10 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     int n = attempt.number();
     Instant now = clock.instant();
     SendResult result = attempt.result();
+    if (SendDelivery.filtered(result)) {
+      recorder.add(new Outcome(s.id(), d.subSeq(), DeliveryStatus.FILTERED, d.attempts(), d.nextAttemptAt(), attempt));
+      return Outcome.Next.DONE;
+    }
     if (SendDelivery.succeeded(result)) {
       recorder.add(new Outcome(s.id(), d.subSeq(), DeliveryStatus.DELIVERED, n, d.nextAttemptAt(), attempt));
       return Outcome.Next.DONE;

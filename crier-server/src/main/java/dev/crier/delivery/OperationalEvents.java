@@ -88,7 +88,7 @@ public final class OperationalEvents {
   private NewEvent event(String type, Subscription s, ObjectNode data) {
     String json = JSON.writeValueAsString(data);
     return new NewEvent(
-        null, type, s.owner(), new Subject("webhook", s.id(), null, null), json, null, List.of(),
+        null, type, s.owner() == null ? null : s.owner().account(), new Subject("webhook", s.id(), null, null), json, null, List.of(),
         clock.instant(), hash(type + json));
   }
 

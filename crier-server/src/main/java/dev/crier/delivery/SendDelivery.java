@@ -15,16 +15,27 @@ import java.util.Optional;
 final class SendDelivery {
   private final SendAttempt sender;
   private final WebhookRequest request;
+  private final Audience audience;
   private final Clock clock;
 
-  SendDelivery(SendAttempt sender, WebhookRequest request, Clock clock) {
+  SendDelivery(SendAttempt sender, WebhookRequest request, Audience audience, Clock clock) {
     this.sender = sender;
     this.request = request;
+    this.audience = audience;
     this.clock = clock;
   }
 
+  /**
+   * Makes one attempt; a delivery its audience may no longer hear is not sent and comes back as
+   * {@link SendResult.Failed.Kind#FILTERED} with the reason.
+   */
   Attempt attempt(Subscription s, PendingDelivery d, int number, boolean redelivery) {
-    byte[] body = d.sentBody() != null ? d.sentBody() : request.body(s, d.event());
+    var refusal = audience.refusal(s, d.event());
+    if (refusal.isPresent()) {
+      return new Attempt(number, redelivery, clock.instant(), List.of(), null,
+          new SendResult.Failed(SendResult.Failed.Kind.FILTERED, refusal.get(), Duration.ZERO));
+    }
+    byte[] body = d.sentBody() != null ? d.sentBody() : body(s, d.event());
     List<Map.Entry<String, String>> headers = request.headers(s, d.id(), d.event().type(), body, redelivery);
     Instant at = clock.instant();
     SendResult result;
@@ -37,7 +48,11 @@ final class SendDelivery {
   }
 
   byte[] body(Subscription s, dev.crier.event.Event event) {
-    return request.body(s, event);
+    return request.body(s, event, audience.channel(s).orElse(null));
+  }
+
+  static boolean filtered(SendResult result) {
+    return result instanceof SendResult.Failed f && f.kind() == SendResult.Failed.Kind.FILTERED;
   }
 
   static boolean succeeded(SendResult result) {

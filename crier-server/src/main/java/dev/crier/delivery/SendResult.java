@@ -35,7 +35,9 @@ public sealed interface SendResult {
       /** Every address of the receiver's host is in a range the SSRF guard refuses. */
       REFUSED_ADDRESS,
       /** The URL is not http or https, or has no host; nothing was sent. */
-      INVALID_URL
+      INVALID_URL,
+      /** Not sent at all: the subscription's token no longer holds or its user may not see the event. */
+      FILTERED
     }
   }
 }

@@ -1,7 +1,14 @@
 package dev.crier.delivery;
 
 import dev.crier.event.Event;
+import dev.crier.event.EventTypeName;
 import dev.crier.event.Subject;
+import dev.crier.subscription.Kind;
+import dev.crier.verify.SignedRequest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.temporal.ChronoUnit;
+import tools.jackson.databind.node.ArrayNode;
 import dev.crier.subscription.Subscription;
 import dev.crier.verify.HexSignature;
 import dev.crier.verify.StandardWebhooks;
@@ -30,8 +37,42 @@ final class WebhookRequest {
     this.clock = clock;
   }
 
-  /** The payload; the same bytes for every attempt of one delivery. */
-  byte[] body(Subscription s, Event e) {
+  /**
+   * The payload; the same bytes for every attempt of one delivery (the lane keeps them).
+   *
+   * @param channel what a channel subscription's signed_request carries (null for other kinds)
+   */
+  byte[] body(Subscription s, Event e, Audience.Channel channel) {
+    return s.kind() == Kind.CHANNEL ? signedRequest(e, channel) : webhookBody(s, e);
+  }
+
+  /**
+   * SalesKing's form: {@code signed_request=<hex HMAC-SHA256>.<base64url JSON>}, keyed with the
+   * app secret, the JSON carrying the object and the token's facts.
+   */
+  private byte[] signedRequest(Event e, Audience.Channel channel) {
+    if (channel == null) throw new IllegalStateException("a channel subscription without its token");
+    ObjectNode json = JSON.createObjectNode();
+    ObjectNode obj = json.putObject("obj");
+    String resource = e.subject() != null && e.subject().type() != null ? e.subject().type() : EventTypeName.resourceOf(e.type());
+    if (e.data() == null) obj.putObject(resource);
+    else obj.putRawValue(resource, new RawValue(e.data()));
+    ArrayNode links = obj.putArray("links");
+    if (e.subject() != null && e.subject().url() != null) {
+      links.addObject().put("rel", "self").put("href", e.subject().url());
+    }
+    json.put("company_id", channel.account());
+    json.put("user_id", channel.userId());
+    json.put("sub_domain", channel.subDomain());
+    json.put("issued_at", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+    json.put("access_token", channel.accessToken());
+    json.put("expires", channel.expiresAt() == null ? null : channel.expiresAt().truncatedTo(ChronoUnit.SECONDS).toString());
+    json.put("algorithm", "HMAC-SHA256");
+    String value = SignedRequest.sign(JSON.writeValueAsString(json), channel.appSecret());
+    return (SignedRequest.FORM_FIELD + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private byte[] webhookBody(Subscription s, Event e) {
     ObjectNode out = JSON.createObjectNode();
     out.put("id", e.id());
     out.put("type", e.type());
@@ -61,7 +102,7 @@ final class WebhookRequest {
   List<Map.Entry<String, String>> headers(
       Subscription s, String deliveryId, String eventType, byte[] body, boolean redelivery) {
     List<Map.Entry<String, String>> headers = new ArrayList<>(8);
-    headers.add(Map.entry("Content-Type", "application/json"));
+    headers.add(Map.entry("Content-Type", s.kind() == Kind.CHANNEL ? "application/x-www-form-urlencoded" : "application/json"));
     headers.add(Map.entry("User-Agent", userAgent));
     headers.add(Map.entry("X-" + brand + "-Event", eventType));
     if (redelivery) headers.add(Map.entry("X-" + brand + "-Redelivery", "true"));
@@ -77,6 +118,7 @@ final class WebhookRequest {
           headers.add(Map.entry(HexSignature.HMAC_SHA256.headerName(brand), HexSignature.HMAC_SHA256.sign(secret, body)));
       case GITHUB -> headers.add(Map.entry(HexSignature.GITHUB.headerName(), HexSignature.GITHUB.sign(secret, body)));
       case WEBEX -> headers.add(Map.entry(HexSignature.WEBEX.headerName(), HexSignature.WEBEX.sign(secret, body)));
+      case SIGNED_REQUEST -> headers.add(Map.entry("webhook-id", "msg_" + deliveryId)); // the body is signed
     }
     return headers;
   }

@@ -22,7 +22,11 @@ public final class EventCatalog {
   }
 
   public EventTypes.Saved declare(String name, String description) {
-    EventTypes.Saved saved = store.save(name, description);
+    return declare(name, description, null);
+  }
+
+  public EventTypes.Saved declare(String name, String description, String scope) {
+    EventTypes.Saved saved = store.save(name, description, scope);
     declared.add(name);
     return saved;
   }

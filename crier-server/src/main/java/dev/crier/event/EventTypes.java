@@ -9,7 +9,7 @@ public interface EventTypes {
   /** The outcome of a {@link #save}: the stored type, and whether it was new. */
   record Saved(EventType type, boolean created) {}
 
-  Saved save(String name, String description);
+  Saved save(String name, String description, String scope);
 
   Optional<EventType> find(String name);
 

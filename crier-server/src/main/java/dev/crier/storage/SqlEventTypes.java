@@ -25,7 +25,7 @@ public final class SqlEventTypes implements EventTypes {
   }
 
   @Override
-  public Saved save(String name, String description) {
+  public Saved save(String name, String description, String scope) {
     long now = clock.millis();
     return db.inTransaction(
         h -> {
@@ -38,14 +38,16 @@ public final class SqlEventTypes implements EventTypes {
           EventType saved =
               h.createQuery(
                       """
-                      INSERT INTO event_types (name, description, created_at, updated_at)
-                      VALUES (:name, :description, :now, :now)
+                      INSERT INTO event_types (name, description, scope, created_at, updated_at)
+                      VALUES (:name, :description, :scope, :now, :now)
                       ON CONFLICT (name) DO UPDATE
-                        SET description = excluded.description, updated_at = excluded.updated_at
-                      RETURNING name, description, created_at, updated_at
+                        SET description = excluded.description, scope = excluded.scope,
+                            updated_at = excluded.updated_at
+                      RETURNING name, description, scope, created_at, updated_at
                       """)
                   .bind("name", name)
                   .bind("description", description)
+                  .bind("scope", scope)
                   .bind("now", now)
                   .map(SqlEventTypes::row)
                   .one();
@@ -58,7 +60,7 @@ public final class SqlEventTypes implements EventTypes {
     return db.withHandle(
         h ->
             h.createQuery(
-                    "SELECT name, description, created_at, updated_at FROM event_types WHERE name = :name")
+                    "SELECT name, description, scope, created_at, updated_at FROM event_types WHERE name = :name")
                 .bind("name", name)
                 .map(SqlEventTypes::row)
                 .findOne());
@@ -69,7 +71,7 @@ public final class SqlEventTypes implements EventTypes {
     return db.withHandle(
         h ->
             h.createQuery(
-                    "SELECT name, description, created_at, updated_at FROM event_types ORDER BY name")
+                    "SELECT name, description, scope, created_at, updated_at FROM event_types ORDER BY name")
                 .map(SqlEventTypes::row)
                 .list());
   }
@@ -101,6 +103,7 @@ public final class SqlEventTypes implements EventTypes {
     return new EventType(
         rs.getString("name"),
         rs.getString("description"),
+        rs.getString("scope"),
         Instant.ofEpochMilli(rs.getLong("created_at")),
         Instant.ofEpochMilli(rs.getLong("updated_at")));
   }

@@ -4,6 +4,7 @@ import dev.crier.secrets.SecretBox;
 import dev.crier.subscription.DataFilter;
 import dev.crier.subscription.EventPattern;
 import dev.crier.subscription.Kind;
+import dev.crier.subscription.Owner;
 import dev.crier.subscription.RetrySchedule;
 import dev.crier.subscription.Secrets;
 import dev.crier.subscription.SignatureScheme;
@@ -23,7 +24,7 @@ import org.jdbi.v3.core.statement.Update;
 public final class SqlSubscriptions implements SubscriptionStore {
   private static final String COLUMNS =
       "id, kind, name, url, events, filter, signature, ordered, max_in_flight, retry_schedule,"
-          + " timeout_ms, status, secret, previous_secret, previous_secret_expires_at, owner,"
+          + " timeout_ms, status, secret, previous_secret, previous_secret_expires_at, owner, owner_app, owner_account,"
           + " subjects, interval_ms, created_at, updated_at";
 
   private final Database db;
@@ -43,14 +44,16 @@ public final class SqlSubscriptions implements SubscriptionStore {
                         "INSERT INTO subscriptions (" + COLUMNS + ", next_seq) VALUES (:id, :kind,"
                             + " :name, :url, :events, :filter, :signature, :ordered, :max_in_flight,"
                             + " :retry_schedule, :timeout_ms, :status, :secret, :previous_secret,"
-                            + " :previous_secret_expires_at, :owner, :subjects, :interval_ms,"
+                            + " :previous_secret_expires_at, :owner, :owner_app, :owner_account, :subjects, :interval_ms,"
                             + " :created_at, :updated_at, 0)"),
                     s)
                 .bind("status", s.status().wire())
                 .bind("secret", box.seal(s.secrets().current()))
                 .bind("previous_secret", box.seal(s.secrets().previous()))
                 .bind("previous_secret_expires_at", millis(s.secrets().previousExpiresAt()))
-                .bind("owner", s.owner())
+                .bind("owner", s.owner() == null ? null : s.owner().token())
+                .bind("owner_app", s.owner() == null ? null : s.owner().app())
+                .bind("owner_account", s.owner() == null ? null : s.owner().account())
                 .bind("created_at", s.createdAt().toEpochMilli())
                 .execute());
   }
@@ -190,7 +193,9 @@ public final class SqlSubscriptions implements SubscriptionStore {
             box.open(rs.getString("secret")),
             box.open(rs.getString("previous_secret")),
             instant(rs, "previous_secret_expires_at")),
-        rs.getString("owner"),
+        rs.getString("owner") == null
+            ? null
+            : new Owner(rs.getString("owner"), rs.getString("owner_app"), rs.getString("owner_account")),
         Json.parseStringList(rs.getString("subjects")),
         rs.getObject("interval_ms") == null ? null : Duration.ofMillis(rs.getLong("interval_ms")),
         Instant.ofEpochMilli(rs.getLong("created_at")),

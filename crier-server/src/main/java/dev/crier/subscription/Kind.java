@@ -5,7 +5,8 @@ import java.util.Locale;
 /** The presets of a subscription; each has its own API resource and wire format. */
 public enum Kind {
   WEBHOOK,
-  BROADCAST;
+  BROADCAST,
+  CHANNEL;
 
   /** Whether this kind gets one delivery per event (sent by lanes), rather than coalesced notices. */
   public boolean delivers() {

@@ -12,7 +12,9 @@ public enum SignatureScheme {
   /** {@code X-Hub-Signature-256: sha256=<hex>}, as GitHub sends. */
   GITHUB("github"),
   /** {@code X-Spark-Signature}: hex HMAC-SHA1 of the body, as Webex sends. */
-  WEBEX("webex");
+  WEBEX("webex"),
+  /** SalesKing's form field {@code signed_request=<hex HMAC-SHA256>.<base64url JSON>}, keyed with the app secret. */
+  SIGNED_REQUEST("signed-request");
 
   private final String wire;
 

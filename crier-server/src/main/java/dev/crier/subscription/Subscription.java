@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param filter a data filter, or null
  * @param maxInFlight how many deliveries may be in flight at once when not ordered
- * @param owner who made it: null for the admin
+ * @param owner the app token that made it, or null for the admin
  * @param subjects for coalesced kinds (broadcast receivers): the subject types heard
  * @param interval for coalesced kinds: how often the changed subjects are sent
  */
@@ -28,7 +28,7 @@ public record Subscription(
     Duration timeout,
     Status status,
     Secrets secrets,
-    String owner,
+    Owner owner,
     List<String> subjects,
     Duration interval,
     Instant createdAt,

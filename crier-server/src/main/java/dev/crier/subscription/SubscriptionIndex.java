@@ -83,11 +83,20 @@ public final class SubscriptionIndex implements FanOut {
     if (event.subject().url() == null && event.subject().id() == null) return List.of();
     List<Subscription> receivers = current.bySubjectType.getOrDefault(event.subject().type(), List.of());
     List<String> ids = new ArrayList<>(receivers.size());
-    for (Subscription s : receivers) if (s.status() == Status.ACTIVE) ids.add(s.id());
+    for (Subscription s : receivers) if (s.status() == Status.ACTIVE && sameAccount(s, event)) ids.add(s.id());
     return ids;
   }
 
+  private static boolean sameAccount(Subscription s, NewEvent event) {
+    return s.owner() == null || s.owner().account().equals(event.account());
+  }
+
+  /**
+   * Whether the event reaches this subscription beyond its type: a subscription made with an app
+   * token hears only its account's events; a data filter must hold.
+   */
   private static boolean passes(Subscription s, NewEvent event, JsonNode[] data) {
+    if (!sameAccount(s, event)) return false;
     if (s.filter() == null) return true;
     if (data[0] == null && event.data() != null) data[0] = JSON.readTree(event.data());
     return s.filter().matches(data[0]);

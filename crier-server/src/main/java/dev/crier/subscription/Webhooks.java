@@ -31,7 +31,7 @@ public final class Webhooks {
     this.clock = clock;
   }
 
-  public Subscription create(WebhookSpec spec, String owner) {
+  public Subscription create(WebhookSpec spec, Owner owner) {
     List<InvalidSubscriptionException.Problem> problems = new ArrayList<>();
     if (spec.url() == null) problems.add(problem("url", "is required"));
     if (spec.events() == null) problems.add(problem("events", "is required (or resource and event)"));

@@ -64,7 +64,7 @@ class EventTypesApiTest {
     }
     assertThat(api.put("/v1/event-types/invoice_item.delete", "{\"description\":\"x\"}").status())
         .isEqualTo(201);
-    assertThat(api.put("/v1/event-types/crier.webhook.halted", "{\"description\":\"x\"}").status())
+    assertThat(api.put("/v1/event-types/invoice.line.added", "{\"description\":\"x\"}").status())
         .isEqualTo(201);
   }
 

@@ -56,6 +56,25 @@ public final class SignedRequest {
   }
 
   /**
+   * Verifies a signed_request (constant time) and decodes it: the same as {@link #verify}, named
+   * as the SalesKing SDK names it.
+   *
+   * <pre>{@code
+   * String json = SignedRequest.parse(form.get("signed_request"), appSecret);
+   * }</pre>
+   *
+   * <p>Thread-safety: stateless, thread-safe.
+   *
+   * @param signedRequest the form field's value
+   * @param secret the app secret
+   * @return the decoded JSON
+   * @throws VerificationException when the value is malformed or the signature does not match
+   */
+  public static String parse(String signedRequest, String secret) {
+    return verify(signedRequest, secret);
+  }
+
+  /**
    * Checks a {@code signed_request} value and returns the JSON it carries. The signature is checked
    * before the payload is decoded, so nothing unauthenticated is parsed. The JSON itself is not
    * parsed: its {@code algorithm} field, if the caller cares, is the caller's to read.

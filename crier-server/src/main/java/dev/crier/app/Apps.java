@@ -1,0 +1,226 @@
+package dev.crier.app;
+
+import dev.crier.delivery.Audience;
+import dev.crier.event.Event;
+import dev.crier.event.EventIds;
+import dev.crier.subscription.EndpointUrl;
+import dev.crier.subscription.InvalidSubscriptionException;
+import dev.crier.subscription.InvalidSubscriptionException.Problem;
+import dev.crier.subscription.Subscription;
+import dev.crier.subscription.SubscriptionListener;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Apps and their access tokens: registering apps, issuing tokens (shown once, stored hashed),
+ * revoking them (with every subscription made with them), and answering, at delivery time,
+ * whether a token's user may still hear an event.
+ */
+public final class Apps implements Audience {
+  private static final Duration CACHE = Duration.ofSeconds(2);
+
+  /** A token as issued: the record, and the token itself, shown this once. */
+  public record Issued(Token token, String plain) {}
+
+  private record Cached(Optional<Token> token, Instant at) {}
+
+  private final AppStore store;
+  private final SubscriptionListener listener;
+  private final Clock clock;
+  private final EventIds ids;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, Cached> tokens = new ConcurrentHashMap<>();
+
+  public Apps(AppStore store, SubscriptionListener listener, Clock clock) {
+    this.store = store;
+    this.listener = listener;
+    this.clock = clock;
+    this.ids = new EventIds(clock);
+  }
+
+  public App create(String name, String url) {
+    List<Problem> problems = new ArrayList<>();
+    if (name == null || name.isBlank()) problems.add(new Problem("name", "is required"));
+    if (url == null) problems.add(new Problem("url", "is required"));
+    else EndpointUrl.problem(url).ifPresent(r -> problems.add(new Problem("url", r)));
+    if (!problems.isEmpty()) throw new InvalidSubscriptionException(problems);
+    Instant now = now();
+    App app = new App(ids.next("app_"), name, url, newSecret(), now, now);
+    store.createApp(app);
+    return app;
+  }
+
+  public App update(App app, String name, String url) {
+    List<Problem> problems = new ArrayList<>();
+    if (name != null && name.isBlank()) problems.add(new Problem("name", "must not be blank"));
+    if (url != null) EndpointUrl.problem(url).ifPresent(r -> problems.add(new Problem("url", r)));
+    if (!problems.isEmpty()) throw new InvalidSubscriptionException(problems);
+    App updated = new App(app.id(), name != null ? name : app.name(), url != null ? url : app.url(), app.secret(), app.createdAt(), now());
+    store.updateApp(updated);
+    return updated;
+  }
+
+  public App rotateSecret(App app) {
+    App rotated = new App(app.id(), app.name(), app.url(), newSecret(), app.createdAt(), now());
+    store.updateApp(rotated);
+    return rotated;
+  }
+
+  public Optional<App> find(String id) {
+    return store.findApp(id);
+  }
+
+  public List<App> list() {
+    return store.listApps();
+  }
+
+  public boolean delete(String id) {
+    Optional<List<String>> removed = store.deleteApp(id);
+    removed.ifPresent(subs -> subs.forEach(listener::removed));
+    tokens.clear();
+    return removed.isPresent();
+  }
+
+  public Issued issue(
+      App app, String account, String userId, String subDomain, String scope, List<String> permissions, Instant expiresAt) {
+    List<Problem> problems = new ArrayList<>();
+    if (account == null || account.isBlank()) problems.add(new Problem("account", "is required"));
+    Scope parsed = null;
+    if (scope == null) {
+      problems.add(new Problem("scope", "is required"));
+    } else {
+      try {
+        parsed = Scope.parse(scope);
+      } catch (IllegalArgumentException e) {
+        problems.add(new Problem("scope", e.getMessage()));
+      }
+    }
+    if (expiresAt != null && !expiresAt.isAfter(clock.instant())) problems.add(new Problem("expires_at", "must be in the future"));
+    if (!problems.isEmpty()) throw new InvalidSubscriptionException(problems);
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    String plain = "crt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    Instant now = now();
+    Token token = new Token(ids.next("tok_"), app.id(), plain, account, userId, subDomain, parsed, permissions, expiresAt, null, now, now);
+    store.createToken(token, hash(plain));
+    return new Issued(token, plain);
+  }
+
+  /** The active token this bearer string is, if any. */
+  public Optional<Token> authenticate(String plain) {
+    return store.findTokenByHash(hash(plain)).filter(t -> t.activeAt(clock.instant()));
+  }
+
+  public Optional<Token> token(String id) {
+    return store.findToken(id);
+  }
+
+  public List<Token> tokens(String appId) {
+    return store.listTokens(appId);
+  }
+
+  /** Revokes a token and deletes every subscription made with it. */
+  public boolean revoke(String tokenId) {
+    Optional<List<String>> removed = store.revoke(tokenId, now());
+    tokens.remove(tokenId);
+    removed.ifPresent(subs -> subs.forEach(listener::removed));
+    return removed.isPresent();
+  }
+
+  public boolean setPermissions(String tokenId, List<String> permissions) {
+    boolean changed = store.setPermissions(tokenId, permissions, now());
+    tokens.remove(tokenId);
+    return changed;
+  }
+
+  /** Refuses a callback outside the app's URL (same scheme, host and port; path under its path). */
+  public static Optional<String> outsideApp(App app, String url) {
+    URI base = URI.create(app.url());
+    URI target;
+    try {
+      target = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      return Optional.of("is not a valid URL");
+    }
+    String basePath = base.getPath() == null || base.getPath().isEmpty() ? "/" : base.getPath();
+    String path = target.getPath() == null || target.getPath().isEmpty() ? "/" : target.getPath();
+    boolean inside =
+        base.getScheme().equalsIgnoreCase(String.valueOf(target.getScheme()))
+            && base.getHost().equalsIgnoreCase(String.valueOf(target.getHost()))
+            && port(base) == port(target)
+            && (path.equals(basePath) || path.startsWith(basePath.endsWith("/") ? basePath : basePath + "/"));
+    return inside ? Optional.empty() : Optional.of("must lie inside the app's URL " + app.url());
+  }
+
+  private static int port(URI uri) {
+    if (uri.getPort() != -1) return uri.getPort();
+    return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  }
+
+  @Override
+  public Optional<String> refusal(Subscription s, Event event) {
+    if (s.owner() == null) return Optional.empty();
+    Optional<Token> token = cachedToken(s.owner().token());
+    if (token.isEmpty() || !token.get().activeAt(clock.instant())) {
+      return Optional.of("not sent: the subscription's token was revoked or has expired");
+    }
+    List<String> missing = new ArrayList<>(event.requiredPermissions());
+    missing.removeAll(token.get().permissions());
+    if (!missing.isEmpty()) {
+      return Optional.of("not sent: the token's user lacks the permission " + String.join(", ", missing));
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<Channel> channel(Subscription s) {
+    if (s.owner() == null) return Optional.empty();
+    Optional<Token> token = cachedToken(s.owner().token());
+    Optional<App> app = store.findApp(s.owner().app());
+    if (token.isEmpty() || app.isEmpty()) return Optional.empty();
+    Token t = token.get();
+    return Optional.of(new Channel(app.get().secret(), t.account(), t.userId(), t.subDomain(), t.plain(), t.expiresAt()));
+  }
+
+  private Optional<Token> cachedToken(String id) {
+    Instant now = Instant.now();
+    Cached cached = tokens.get(id);
+    if (cached == null || cached.at.plus(CACHE).isBefore(now)) {
+      cached = new Cached(store.findToken(id), now);
+      tokens.put(id, cached);
+    }
+    return cached.token;
+  }
+
+  static String hash(String plain) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(plain.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String newSecret() {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+}

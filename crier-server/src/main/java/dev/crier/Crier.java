@@ -8,6 +8,7 @@ import dev.crier.cli.Version;
 import dev.crier.config.Settings;
 import dev.crier.delivery.DeferredAudience;
 import dev.crier.delivery.Engine;
+import dev.crier.delivery.RelayHub;
 import dev.crier.delivery.OperationalEvents;
 import dev.crier.secrets.SecretBox;
 import dev.crier.app.Apps;
@@ -88,6 +89,7 @@ public final class Crier implements AutoCloseable {
       SubscriptionIndex index = new SubscriptionIndex(subscriptions.listEnabled());
       // The engine asks apps, made after it, whether a token's user may hear an event.
       DeferredAudience audience = new DeferredAudience();
+      RelayHub relay = new RelayHub();
       OperationalEvents ops = new OperationalEvents(clock);
       SqlApps appStore = new SqlApps(db, secrets);
       engine =
@@ -96,6 +98,7 @@ public final class Crier implements AutoCloseable {
               index,
               ops,
               audience,
+              relay,
               settings.brand(),
               Version.current(),
               settings.allowPrivateTargets(),
@@ -136,6 +139,7 @@ public final class Crier implements AutoCloseable {
                   apps,
                   channels,
                   subscriptions,
+                  relay,
                   engine,
                   ops,
                   db::ready,

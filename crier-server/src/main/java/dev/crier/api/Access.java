@@ -32,7 +32,7 @@ final class Access {
    */
   static void tokenMayUse(Context ctx, String url, String field, Collection<EventType> types) {
     if (!(Authenticator.principal(ctx) instanceof Principal.AppToken token)) return;
-    if (url != null) {
+    if (url != null && !url.startsWith("relay:")) {
       Apps.outsideApp(token.app(), url)
           .ifPresent(reason -> {
             throw ProblemException.validation(List.of(new FieldError(field, reason)));

@@ -8,6 +8,7 @@ import dev.crier.broadcast.BroadcastReceivers;
 import dev.crier.broadcast.BroadcastStore;
 import dev.crier.delivery.DeliveryStore;
 import dev.crier.delivery.Engine;
+import dev.crier.delivery.RelayHub;
 import dev.crier.delivery.OperationalEvents;
 import dev.crier.subscription.Webhooks;
 import dev.crier.event.EventCatalog;
@@ -43,6 +44,7 @@ public final class HttpApi {
       Apps apps,
       ChannelSubscriptions channels,
       SubscriptionStore subscriptions,
+      RelayHub relay,
       Engine engine,
       OperationalEvents ops,
       BooleanSupplier ready,
@@ -94,6 +96,7 @@ public final class HttpApi {
               new DeliveryRoutes(parts.webhooks(), parts.subscriptions(), parts.deliveries(), parts.engine()).register(config.routes);
               new BroadcastRoutes(parts.receivers(), parts.catalog(), parts.broadcasts(), parts.maxBodyBytes()).register(config.routes);
               new AppRoutes(parts.apps(), parts.maxBodyBytes()).register(config.routes);
+              new RelayRoutes(parts.relay(), parts.subscriptions(), parts.maxBodyBytes()).register(config.routes);
               new ChannelRoutes(parts.channels(), parts.subscriptions(), parts.engine(), parts.catalog(), parts.maxBodyBytes())
                   .register(config.routes);
             });

@@ -43,6 +43,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
       SubscriptionIndex index,
       OperationalEvents ops,
       Audience audience,
+      RelayHub relay,
       String brand,
       String version,
       boolean allowPrivateTargets,
@@ -54,7 +55,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     this.clock = clock;
     this.retention = retention;
     this.sender = new SendAttempt(allowPrivateTargets);
-    this.send = new SendDelivery(sender, new WebhookRequest(brand, version, clock), audience, clock);
+    this.send = new SendDelivery(sender, relay, new WebhookRequest(brand, version, clock), audience, clock);
     this.recorder = new RecordOutcomes(store);
     if (clock instanceof AdvancingClock advancing) advancing.onAdvance(this::wakeAll);
   }

@@ -14,12 +14,14 @@ import java.util.Optional;
 /** Makes one attempt of one delivery: builds and signs the request, sends it, keeps the log entry. */
 final class SendDelivery {
   private final SendAttempt sender;
+  private final RelayHub relay;
   private final WebhookRequest request;
   private final Audience audience;
   private final Clock clock;
 
-  SendDelivery(SendAttempt sender, WebhookRequest request, Audience audience, Clock clock) {
+  SendDelivery(SendAttempt sender, RelayHub relay, WebhookRequest request, Audience audience, Clock clock) {
     this.sender = sender;
+    this.relay = relay;
     this.request = request;
     this.audience = audience;
     this.clock = clock;
@@ -40,7 +42,9 @@ final class SendDelivery {
     Instant at = clock.instant();
     SendResult result;
     try {
-      result = sender.send(new HttpPost(URI.create(s.url()), headers, body, s.timeout()));
+      HttpPost post = new HttpPost(URI.create(s.url()), headers, body, s.timeout());
+      var relayName = RelayHub.nameOf(s.url());
+      result = relayName.isPresent() ? relay.send(relayName.get(), post) : sender.send(post);
     } catch (IllegalArgumentException e) {
       result = new SendResult.Failed(SendResult.Failed.Kind.INVALID_URL, "invalid URL: " + e.getMessage(), Duration.ZERO);
     }

@@ -157,7 +157,7 @@ public final class Webhooks {
     if (spec.name() != null && (spec.name().isBlank() || spec.name().length() > 200)) {
       problems.add(problem("name", "must be 1 to 200 characters"));
     }
-    if (spec.url() != null) EndpointUrl.problem(spec.url()).ifPresent(reason -> problems.add(problem("url", reason)));
+    if (spec.url() != null) targetProblem(spec.url()).ifPresent(reason -> problems.add(problem("url", reason)));
     if (spec.events() != null) checkPatterns(spec.events(), problems);
     if (spec.filter() != null) {
       try {
@@ -196,6 +196,16 @@ public final class Webhooks {
         problems.add(problem(field, "'" + pattern.text() + "' matches no declared event type"));
       }
     }
+  }
+
+  /** A webhook may also target {@code relay:<name>}: deliveries go to connected {@code crier listen} clients. */
+  private static Optional<String> targetProblem(String url) {
+    if (url.startsWith("relay:")) {
+      return url.substring(6).matches("[A-Za-z0-9._-]{1,100}")
+          ? Optional.empty()
+          : Optional.of("a relay target is relay:<name>, the name of letters, digits, '.', '_' or '-'");
+    }
+    return EndpointUrl.problem(url);
   }
 
   static Optional<String> secretProblem(String secret, SignatureScheme signature) {

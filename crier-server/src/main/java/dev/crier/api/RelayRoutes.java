@@ -1,0 +1,100 @@
+package dev.crier.api;
+
+import dev.crier.auth.Principal;
+import dev.crier.delivery.RelayHub;
+import dev.crier.subscription.Kind;
+import dev.crier.subscription.SubscriptionStore;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The relay: {@code crier listen} clients hold a server-sent-events connection per relay name and
+ * report each forwarded delivery's local answer back.
+ */
+final class RelayRoutes {
+  private static final ScheduledExecutorService HEARTBEAT =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon(true).name("crier-relay-heartbeat").factory());
+
+  private final RelayHub hub;
+  private final SubscriptionStore subscriptions;
+  private final int maxBodyBytes;
+
+  RelayRoutes(RelayHub hub, SubscriptionStore subscriptions, int maxBodyBytes) {
+    this.hub = hub;
+    this.subscriptions = subscriptions;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.sse("/v1/relay/{name}/listen", this::listen);
+    routes.post("/v1/relay/{name}/results/{id}", this::report);
+  }
+
+  private void listen(SseClient client) {
+    Context ctx = client.ctx();
+    String name = ctx.pathParam("name");
+    if (!RelayHub.validName(name) || !mayUse(ctx, name)) {
+      client.sendEvent("error", "{\"detail\": \"no relay named '" + name + "' that this key or token may use\"}");
+      client.close();
+      return;
+    }
+    RelayHub.Listener listener = json -> {
+      if (client.terminated()) return false;
+      client.sendEvent("delivery", json);
+      return !client.terminated();
+    };
+    hub.connect(name, listener);
+    client.onClose(() -> hub.disconnect(name, listener));
+    client.sendEvent("connected", "{\"relay\": \"" + name + "\"}");
+    var beat = HEARTBEAT.scheduleAtFixedRate(() -> {
+      if (client.terminated()) hub.disconnect(name, listener);
+      else client.sendComment("heartbeat");
+    }, 10, 10, TimeUnit.SECONDS);
+    client.onClose(() -> beat.cancel(false));
+    client.keepAlive();
+  }
+
+  /** The admin may use any relay; an app token only those of webhooks it made. */
+  private boolean mayUse(Context ctx, String name) {
+    Principal principal = Authenticator.principal(ctx);
+    if (principal instanceof Principal.Admin) return true;
+    return subscriptions.list(Kind.WEBHOOK).stream()
+        .anyMatch(s -> principal.sees(s) && s.url().equals(RelayHub.SCHEME + name));
+  }
+
+  private void report(Context ctx) {
+    String name = ctx.pathParam("name");
+    if (!mayUse(ctx, name)) throw ProblemException.notFound("no relay named '" + name + "'");
+    List<FieldError> errors = new ArrayList<>();
+    Fields f = Fields.of(Json.body(ctx, maxBodyBytes).node(), "", errors).only("status", "headers", "body", "error", "duration_ms");
+    JsonNode status = f.raw("status");
+    if (status == null || !status.isIntegralNumber()) f.error("status", "must be the local answer's status code, or 0 when it could not be reached");
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    JsonNode rawHeaders = f.raw("headers");
+    if (rawHeaders != null) rawHeaders.forEach(pair -> headers.add(Map.entry(pair.get(0).asString(), pair.get(1).asString())));
+    String body = f.optionalString("body", maxBodyBytes);
+    String error = f.optionalString("error", 2000);
+    JsonNode millis = f.raw("duration_ms");
+    if (!errors.isEmpty()) throw ProblemException.validation(errors);
+    boolean waited =
+        hub.report(
+            ctx.pathParam("id"),
+            status.intValue(),
+            headers,
+            body == null ? new byte[0] : Base64.getDecoder().decode(body),
+            error,
+            Duration.ofMillis(millis == null ? 0 : millis.asLong()));
+    if (!waited) throw ProblemException.notFound("no delivery is waiting for '" + ctx.pathParam("id") + "' (it timed out?)");
+    ctx.status(204);
+  }
+}

@@ -1,6 +1,7 @@
 package dev.crier.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.crier.testing.Api;
 import dev.crier.testing.ChildCrier;
@@ -84,12 +85,13 @@ class CrashRecoveryTest {
     receiver.respond(r -> Reply.status(204).after(Duration.ofMillis(4)));
     Api api = timedStart().api();
     declare(api, "ledger.entry");
-    String webhookId = createOrderedWebhook(api, "/a", "ledger.*", 5);
+    String webhookId = createOrderedWebhook(api, "/a", "ledger.*", 5).get("id").stringValue();
 
     List<String> acked = new CopyOnWriteArrayList<>();
     List<String> failed = new CopyOnWriteArrayList<>();
+    List<String> why = new CopyOnWriteArrayList<>();
     Thread publisher =
-        Thread.ofPlatform().name("publisher").start(() -> publishAll(acked, failed, "/a"));
+        Thread.ofPlatform().name("publisher").start(() -> publishAll(acked, failed, why, "/a"));
     try {
       receiver.await("/a", KILL_AFTER_RECEIVED, Duration.ofSeconds(30));
       int ackedAtKill = acked.size();
@@ -106,12 +108,12 @@ class CrashRecoveryTest {
           engine, pid, ackedAtKill, receivedAtKill);
 
       timedStart(); // same data directory and database; a new port, which the publisher follows
-      publisher.join(Duration.ofSeconds(60));
+      publisher.join(Duration.ofSeconds(90));
       assertThat(publisher.isAlive()).as("the publisher finished").isFalse();
     } finally {
       publisher.interrupt();
     }
-    assertThat(acked).as("publishing resumed after the restart").last().isEqualTo(eventId(EVENTS - 1));
+    assertThat(acked).as("publishing resumed after the restart; failed publishes: %s", why).last().isEqualTo(eventId(EVENTS - 1));
 
     Set<String> wanted = Set.copyOf(acked);
     Awaitility.await("every acknowledged event reaches the receiver")
@@ -124,10 +126,11 @@ class CrashRecoveryTest {
     List<String> received = eventIds(unique);
     List<String> extra = received.stream().filter(id -> !wanted.contains(id)).toList();
     System.out.printf(
-        "[%s] scenario A: %d acknowledged, %d publishes failed while down, %d requests, %d repeats, "
+        "[%s] scenario A: %d acknowledged, %d events in publishes that failed around the kill, %d requests, %d repeats, "
             + "%d delivered without a 202 (in flight at the kill: %s), %d ms%n",
         engine, acked.size(), failed.size(), all.size(), all.size() - unique.size(), extra.size(), extra,
         (System.nanoTime() - began) / 1_000_000);
+    System.out.printf("[%s] failed publishes: %s%n", engine, why);
 
     assertThat(received.stream().filter(wanted::contains).toList())
         .as("after dropping repeats, the acknowledged events arrive exactly in publish order, no gaps")
@@ -159,7 +162,8 @@ class CrashRecoveryTest {
         r -> eventId(r).equals(hanging) ? Reply.status(204).after(Duration.ofSeconds(30)) : Reply.status(204));
     Api api = timedStart().api();
     declare(api, "ledger.entry");
-    String webhookId = createOrderedWebhook(api, "/b", "ledger.entry", 30);
+    JsonNode webhook = createOrderedWebhook(api, "/b", "ledger.entry", 30);
+    String webhookId = webhook.get("id").stringValue();
 
     StringBuilder batch = new StringBuilder("[");
     for (int i = 0; i < 10; i++) {
@@ -200,6 +204,11 @@ class CrashRecoveryTest {
         .as("with the same webhook-id")
         .isEqualTo(interrupted.header("webhook-id"));
     assertThat(again.get(0).body()).as("and the same body bytes").isEqualTo(interrupted.body());
+    Map<String, List<String>> headers = new HashMap<>();
+    again.get(0).headers().forEach((k, v) -> headers.put(k, List.of(v)));
+    assertThatCode(() -> new com.standardwebhooks.Webhook(webhook.get("secret").stringValue()).verify(again.get(0).text(), headers))
+        .as("signed after the restart with the secret given at creation (decrypted from the database)")
+        .doesNotThrowAnyException();
     assertThat(eventIds(Receiver.withoutRepeats(all)))
         .as("after dropping repeats, publish order")
         .containsExactlyElementsOf(IntStream.range(0, 10).mapToObj("b-%04d"::formatted).toList());
@@ -233,7 +242,7 @@ class CrashRecoveryTest {
    * recording the ids answered 202. A batch that fails (the child died under it) is not sent again
    * (whether it committed is unknown); the next one waits until a child serves again.
    */
-  private void publishAll(List<String> acked, List<String> failed, String path) {
+  private void publishAll(List<String> acked, List<String> failed, List<String> why, String path) {
     try {
       for (int start = 0; start < EVENTS; start += BATCH) {
         long deadline = System.nanoTime() + 2_000_000_000L;
@@ -245,16 +254,18 @@ class CrashRecoveryTest {
             ids.stream()
                 .map(id -> "{\"id\": \"" + id + "\", \"type\": \"ledger.entry\", \"data\": {\"n\": \"" + id + "\"}}")
                 .collect(Collectors.joining(",", "[", "]"));
-        boolean ok;
+        String failure;
         try {
-          ok = child.api().post("/v1/events", body).status() == 202;
+          var response = child.api().post("/v1/events", body);
+          failure = response.status() == 202 ? null : response.toString();
         } catch (RuntimeException e) {
-          ok = false; // the child is down (or dying): this batch may or may not have committed
+          failure = e.toString(); // the child is down (or dying): this batch may or may not have committed
         }
-        if (ok) {
+        if (failure == null) {
           acked.addAll(ids);
         } else {
           failed.addAll(ids);
+          why.add(ids.get(0) + "..: " + failure);
           awaitServing(Duration.ofSeconds(45));
         }
       }
@@ -280,14 +291,15 @@ class CrashRecoveryTest {
     assertThat(r.status()).as(r.body()).isBetween(200, 201);
   }
 
-  private String createOrderedWebhook(Api api, String path, String pattern, int timeoutSeconds) {
+  /** Creates an ordered webhook with the standard signature; returns the created resource (with its secret). */
+  private JsonNode createOrderedWebhook(Api api, String path, String pattern, int timeoutSeconds) {
     var r =
         api.post(
             "/v1/webhooks",
             "{\"name\": \"crash\", \"url\": \"" + receiver.url(path) + "\", \"events\": [\"" + pattern + "\"],"
                 + " \"ordered\": true, \"retry_schedule\": " + QUICK_SCHEDULE + ", \"timeout_seconds\": " + timeoutSeconds + "}");
     assertThat(r.status()).as(r.body()).isEqualTo(201);
-    return r.json().get("id").stringValue();
+    return r.json();
   }
 
   private static String eventId(Receiver.Request r) {

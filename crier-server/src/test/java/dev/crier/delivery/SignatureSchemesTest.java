@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import dev.crier.cli.Version;
@@ -16,14 +17,17 @@ import dev.crier.testing.TestCrier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,13 +77,13 @@ class SignatureSchemesTest {
     assertThatCode(() -> reference(hook.secret).verify(request.text(), headers(request)))
         .as("the reference library accepts the delivery signed with the webhook's secret")
         .doesNotThrowAnyException();
-    String otherSecret = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    String otherSecret = "whsec_" + Base64.getEncoder().encodeToString(new byte[32]);
     assertThatThrownBy(() -> reference(otherSecret).verify(request.text(), headers(request)))
         .as("another secret does not verify it")
         .isInstanceOf(WebhookVerificationException.class);
     assertThat(request.header("webhook-id")).isEqualTo("msg_" + hook.onlyDeliveryId(api));
     long timestamp = Long.parseLong(request.header("webhook-timestamp"));
-    assertThat(timestamp).isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(30L));
+    assertThat(timestamp).isCloseTo(Instant.now().getEpochSecond(), within(30L));
     assertThat(request.header("webhook-signature")).matches("v1,[A-Za-z0-9+/]+=*");
     assertThat(request.header("x-crier-signature")).as("standard sends no hex signature").isNull();
   }
@@ -171,7 +175,7 @@ class SignatureSchemesTest {
     // one step of 1.5 s (±10% jitter): long enough that the retry's timestamp is a later second
     Hook hook = Hook.create(api, "standard", ", \"retry_schedule\": [\"1500ms\"]");
     AtomicInteger seen = new AtomicInteger();
-    var previous = failFirstOn(hook.path, seen);
+    receiver.respond(r -> r.path().equals(hook.path) && seen.getAndIncrement() == 0 ? Reply.status(500) : Reply.status(204));
     try {
       publish(api, "retry-1", "{\"attempt\": \"both\"}");
       List<Receiver.Request> requests = receiver.await(hook.path, 2, WAIT);
@@ -190,7 +194,7 @@ class SignatureSchemesTest {
       JsonNode delivery = hook.awaitDelivered(api);
       assertThat(delivery.get("attempt_count").intValue()).isEqualTo(2);
     } finally {
-      receiver.respond(previous);
+      receiver.respond(r -> Reply.status(204));
     }
   }
 
@@ -198,6 +202,12 @@ class SignatureSchemesTest {
   void duringARotationBothSecretsSignAndEachSignatureVerifiesAlone() throws Exception {
     Hook hook = Hook.create(api, "standard", "");
     String oldSecret = hook.secret;
+    // a delivery before the rotation, so the webhook's sender is running when the secret changes
+    publish(api, "rotate-0", "{\"n\": 0}");
+    Receiver.Request before = receiver.await(hook.path, 1, WAIT).get(0);
+    assertThat(before.header("webhook-signature").split(" ")).hasSize(1);
+    assertThat(verifies(oldSecret, before, before.header("webhook-signature"))).isTrue();
+
     var rotated = api.post("/v1/webhooks/" + hook.id + "/rotate-secret", null);
     assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
     String newSecret = rotated.json().get("secret").stringValue();
@@ -206,7 +216,8 @@ class SignatureSchemesTest {
     assertThat(expires).isBetween(Instant.now().plus(Duration.ofHours(23)), Instant.now().plus(Duration.ofHours(25)));
 
     publish(api, "rotate-1", "{\"n\": 4}");
-    Receiver.Request request = receiver.await(hook.path, 1, WAIT).get(0);
+    Receiver.Request request = receiver.await(hook.path, 2, WAIT).get(1);
+    assertThat(request.json().get("id").stringValue()).isEqualTo("rotate-1");
 
     String[] signatures = request.header("webhook-signature").split(" ");
     assertThat(signatures).as("webhook-signature during the overlap: %s", request.header("webhook-signature")).hasSize(2);
@@ -229,19 +240,46 @@ class SignatureSchemesTest {
   void aRotationWithoutOverlapSignsWithTheNewSecretOnly() throws Exception {
     Hook hook = Hook.create(api, "standard", "");
     String oldSecret = hook.secret;
-    String chosen = "whsec_" + java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(UTF_8));
+    publish(api, "rotate-2a", "{\"n\": 0}"); // the webhook's sender is running when the secret changes
+    receiver.await(hook.path, 1, WAIT);
+    String chosen = "whsec_" + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(UTF_8));
     var rotated =
         api.post("/v1/webhooks/" + hook.id + "/rotate-secret", "{\"secret\": \"" + chosen + "\", \"overlap_seconds\": 0}");
     assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
     assertThat(rotated.json().get("secret").stringValue()).isEqualTo(chosen);
 
     publish(api, "rotate-2", "{\"n\": 5}");
-    Receiver.Request request = receiver.await(hook.path, 1, WAIT).get(0);
+    Receiver.Request request = receiver.await(hook.path, 2, WAIT).get(1);
+    assertThat(request.json().get("id").stringValue()).isEqualTo("rotate-2");
 
     String header = request.header("webhook-signature");
     assertThat(header.split(" ")).as("webhook-signature with no overlap: %s", header).hasSize(1);
     assertThat(verifies(chosen, request, header)).as("the new secret verifies").isTrue();
     assertThat(verifies(oldSecret, request, header)).as("the old secret no longer does").isFalse();
+  }
+
+  @Test
+  void aRotationInProgressSurvivesARestart() throws Exception {
+    try (TestCrier own = TestCrier.start(Engine.SQLITE)) {
+      declareTypes(own.api());
+      Hook hook = Hook.create(own.api(), "standard", "");
+      var rotated = own.api().post("/v1/webhooks/" + hook.id + "/rotate-secret", "{\"overlap_seconds\": 3600}");
+      assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+      String newSecret = rotated.json().get("secret").stringValue();
+
+      own.restart(); // secrets come back from the database, decrypted with the data directory's key
+      publish(own.api(), "rotate-restart-1", "{\"n\": 6}");
+      Receiver.Request request = receiver.await(hook.path, 1, WAIT).get(0);
+
+      String[] signatures = request.header("webhook-signature").split(" ");
+      assertThat(signatures).as("both signatures after a restart: %s", request.header("webhook-signature")).hasSize(2);
+      assertThat(verifies(hook.secret, request, signatures[0]) ^ verifies(hook.secret, request, signatures[1]))
+          .as("exactly one signature verifies with the old secret")
+          .isTrue();
+      assertThat(verifies(newSecret, request, signatures[0]) ^ verifies(newSecret, request, signatures[1]))
+          .as("exactly one signature verifies with the new secret")
+          .isTrue();
+    }
   }
 
   @Test
@@ -287,7 +325,7 @@ class SignatureSchemesTest {
 
     JsonNode awaitDelivered(Api api) {
       JsonNode[] found = new JsonNode[1];
-      org.awaitility.Awaitility.await()
+      Awaitility.await()
           .atMost(WAIT)
           .until(() -> {
             JsonNode items = api.get("/v1/webhooks/" + id + "/deliveries?status=delivered").json().get("items");
@@ -302,13 +340,6 @@ class SignatureSchemesTest {
   private static void publish(Api api, String id, String data) {
     var r = api.post("/v1/events", "{\"id\": \"" + id + "\", \"type\": \"invoice.paid\", \"data\": " + data + "}");
     assertThat(r.status()).as(r.body()).isEqualTo(202);
-  }
-
-  /** Answers 500 to the first request on {@code path}; returns the responder it replaced. */
-  private static java.util.function.Function<Receiver.Request, Reply> failFirstOn(String path, AtomicInteger seen) {
-    java.util.function.Function<Receiver.Request, Reply> plain = r -> Reply.status(204);
-    receiver.respond(r -> r.path().equals(path) && seen.getAndIncrement() == 0 ? Reply.status(500) : Reply.status(204));
-    return plain;
   }
 
   private static com.standardwebhooks.Webhook reference(String secret) throws Exception {
@@ -345,6 +376,6 @@ class SignatureSchemesTest {
   }
 
   private static Set<String> names(JsonNode node) {
-    return new java.util.TreeSet<>(node.propertyNames());
+    return new TreeSet<>(node.propertyNames());
   }
 }

@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,9 +56,10 @@ class SsrfGuardTest {
 
   static Stream<Arguments> forbiddenTargets() {
     int port = Integer.parseInt(receiver.url("").replaceAll(".*:", ""));
+    // the addresses as the error names them: what the guard saw after resolving the URL's host
     return Stream.of(
         Arguments.of("http://127.0.0.1:" + port + "/x", "127.0.0.1 (loopback)"),
-        Arguments.of("http://localhost:" + port + "/", "(loopback)"),
+        Arguments.of("http://localhost:" + port + "/", "localhost: 127.0.0.1 (loopback)"),
         Arguments.of("http://10.0.0.1/", "10.0.0.1 (private)"),
         Arguments.of("http://172.16.0.1/", "172.16.0.1 (private)"),
         Arguments.of("http://192.168.1.1/", "192.168.1.1 (private)"),
@@ -67,17 +67,18 @@ class SsrfGuardTest {
         Arguments.of("http://100.64.0.1/", "100.64.0.1 (CGNAT)"),
         Arguments.of("http://224.0.0.1/", "224.0.0.1 (multicast)"),
         Arguments.of("http://0.0.0.0/", "0.0.0.0 (unspecified)"),
-        Arguments.of("http://[::1]:" + port + "/", "(loopback)"),
-        Arguments.of("http://[fc00::1]/", "(unique local)"),
-        Arguments.of("http://[fe80::1]/", "(link-local)"),
-        Arguments.of("http://[::ffff:127.0.0.1]:" + port + "/", "(loopback)"),
-        Arguments.of("http://[ff02::1]/", "(multicast)"),
-        Arguments.of("http://[::]/", "(unspecified)"));
+        Arguments.of("http://[::1]:" + port + "/", "0:0:0:0:0:0:0:1 (loopback)"),
+        Arguments.of("http://[fc00::1]/", "fc00:0:0:0:0:0:0:1 (unique local)"),
+        Arguments.of("http://[fe80::1]/", "fe80:0:0:0:0:0:0:1 (link-local)"),
+        // Java reads an IPv4-mapped literal as the IPv4 address it carries
+        Arguments.of("http://[::ffff:127.0.0.1]:" + port + "/", "127.0.0.1 (loopback)"),
+        Arguments.of("http://[ff02::1]/", "ff02:0:0:0:0:0:0:1 (multicast)"),
+        Arguments.of("http://[::]/", "0:0:0:0:0:0:0:0 (unspecified)"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("forbiddenTargets")
-  void aDeliveryToAnInternalAddressIsARefusedAttemptAndHaltsTheWebhook(String url, String reason) {
+  void aDeliveryToAnInternalAddressIsARefusedAttemptAndHaltsTheWebhook(String url, String refused) {
     var created =
         api.post(
             "/v1/webhooks",
@@ -97,24 +98,25 @@ class SsrfGuardTest {
     assertThat(delivery.get("status").stringValue()).isEqualTo("failed");
     assertThat(delivery.get("attempt_count").intValue()).isEqualTo(1);
     assertThat(delivery.get("last_response_status").isNull()).as("no response: nothing was sent").isTrue();
-    assertRefused(url, reason, delivery.get("last_error").stringValue());
+    assertRefused(url, refused, delivery.get("last_error").stringValue());
 
     JsonNode detail = api.get("/v1/deliveries/" + delivery.get("id").stringValue()).json();
     JsonNode attempts = detail.get("attempts");
     assertThat(attempts).as("attempt log of %s", detail).hasSize(1);
-    assertRefused(url, reason, attempts.get(0).get("error").stringValue());
+    assertRefused(url, refused, attempts.get(0).get("error").stringValue());
     assertThat(attempts.get(0).get("response").isNull()).isTrue();
 
     assertThat(receiver.requests()).as("the receiver on 127.0.0.1 was never reached").isEmpty();
     assertThat(api.get("/healthz").status()).as("Crier keeps serving").isEqualTo(200);
   }
 
-  private static void assertRefused(String url, String reason, String error) {
-    assertThat(error)
-        .as("error for %s", url)
-        .startsWith("refused to connect to ")
-        .contains(reason)
-        .endsWith("; " + HINT);
+  /** The exact error; for a host name, the addresses it resolved to may include more (::1). */
+  private static void assertRefused(String url, String refused, String error) {
+    if (refused.startsWith("localhost: ")) {
+      assertThat(error).as("error for %s", url).startsWith("refused to connect to " + refused).endsWith("; " + HINT);
+    } else {
+      assertThat(error).as("error for %s", url).isEqualTo("refused to connect to " + refused + "; " + HINT);
+    }
   }
 
   private static JsonNode onlyDelivery(String webhookId, String eventId) {
@@ -122,26 +124,6 @@ class SsrfGuardTest {
     assertThat(items).hasSize(1);
     assertThat(items.get(0).get("event_id").stringValue()).isEqualTo(eventId);
     return items.get(0);
-  }
-
-  @Test
-  void localhostIsNamedInTheError() {
-    int port = Integer.parseInt(receiver.url("").replaceAll(".*:", ""));
-    var created =
-        api.post(
-            "/v1/webhooks",
-            "{\"url\": \"http://localhost:" + port + "/named\", \"events\": [\"probe.sent\"], \"retry_schedule\": []}");
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    String id = created.json().get("id").stringValue();
-    String eventId = "probe-" + EVENTS.incrementAndGet();
-    assertThat(api.post("/v1/events", "{\"id\": \"" + eventId + "\", \"type\": \"probe.sent\"}").status()).isEqualTo(202);
-
-    Awaitility.await()
-        .atMost(WAIT)
-        .until(() -> api.get("/v1/webhooks/" + id).json().get("status").stringValue().equals("halted"));
-
-    assertThat(onlyDelivery(id, eventId).get("last_error").stringValue())
-        .startsWith("refused to connect to localhost: ");
   }
 
   @ParameterizedTest(name = "{0}")

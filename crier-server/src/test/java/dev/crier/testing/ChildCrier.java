@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,6 +35,14 @@ public final class ChildCrier implements AutoCloseable {
   public static final String ADMIN_KEY = "child-admin-key-0123456x";
   private static final Pattern RUNNING = Pattern.compile("is running at http://[^:/]+:(\\d+)");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Children still running when the test JVM exits (a failed run, Ctrl-C) die with it. */
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "child-crier-reaper"));
+  }
 
   private final Path dataDir;
   private final String dbUrl;
@@ -56,6 +66,10 @@ public final class ChildCrier implements AutoCloseable {
             javaBin(),
             "--enable-native-access=ALL-UNNAMED",
             "-Xmx512m",
+            // C1 only and the serial collector: the child starts in half the time on a busy
+            // machine, and these tests are about recovery, not throughput
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
             "-cp",
             System.getProperty("java.class.path"),
             "dev.crier.cli.Main",
@@ -75,6 +89,8 @@ public final class ChildCrier implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     started.add(process);
+    LIVE.add(process);
+    process.onExit().thenAccept(LIVE::remove);
     CompletableFuture<Integer> announced = new CompletableFuture<>();
     Process child = process;
     Thread.ofPlatform()
@@ -87,9 +103,12 @@ public final class ChildCrier implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (ExecutionException | TimeoutException e) {
+      String what =
+          process.isAlive()
+              ? "did not announce its port within " + START_TIMEOUT
+              : "exited with code " + process.exitValue() + " before announcing its port";
       kill();
-      throw new IllegalStateException(
-          "child Crier did not start within " + START_TIMEOUT + "; stderr ends with:\n" + stderrTail(), e);
+      throw new IllegalStateException("child Crier " + what + "; stderr ends with:\n" + stderrTail(), e);
     }
     return this;
   }

@@ -7,6 +7,7 @@ import dev.crier.subscription.EndpointUrl;
 import dev.crier.subscription.InvalidSubscriptionException;
 import dev.crier.subscription.InvalidSubscriptionException.Problem;
 import dev.crier.subscription.Subscription;
+import dev.crier.subscription.Secrets;
 import dev.crier.subscription.SubscriptionListener;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ public final class Apps implements Audience {
     else EndpointUrl.problem(url).ifPresent(r -> problems.add(new Problem("url", r)));
     if (!problems.isEmpty()) throw new InvalidSubscriptionException(problems);
     Instant now = now();
-    App app = new App(ids.next("app_"), name, url, newSecret(), now, now);
+    App app = new App(ids.next("app_"), name, url, Secrets.randomHex(), now, now);
     store.createApp(app);
     return app;
   }
@@ -75,7 +76,7 @@ public final class Apps implements Audience {
   }
 
   public App rotateSecret(App app) {
-    App rotated = new App(app.id(), app.name(), app.url(), newSecret(), app.createdAt(), now());
+    App rotated = new App(app.id(), app.name(), app.url(), Secrets.randomHex(), app.createdAt(), now());
     store.updateApp(rotated);
     return rotated;
   }
@@ -212,12 +213,6 @@ public final class Apps implements Audience {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private String newSecret() {
-    byte[] bytes = new byte[32];
-    random.nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
   }
 
   private Instant now() {

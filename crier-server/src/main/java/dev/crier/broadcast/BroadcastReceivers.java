@@ -14,13 +14,11 @@ import dev.crier.subscription.Status;
 import dev.crier.subscription.Subscription;
 import dev.crier.subscription.SubscriptionListener;
 import dev.crier.subscription.SubscriptionStore;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +34,6 @@ public final class BroadcastReceivers {
   private final EventCatalog catalog;
   private final SubscriptionListener listener;
   private final Clock clock;
-  private final SecureRandom random = new SecureRandom();
 
   public BroadcastReceivers(SubscriptionStore store, EventCatalog catalog, SubscriptionListener listener, Clock clock) {
     this.store = store;
@@ -67,7 +64,7 @@ public final class BroadcastReceivers {
             RetrySchedule.of(),
             Duration.ofSeconds(10),
             Status.ACTIVE,
-            Secrets.of(newSecret()),
+            Secrets.of(Secrets.randomHex()),
             owner,
             List.copyOf(new LinkedHashSet<>(spec.subjects())),
             spec.interval() != null ? spec.interval() : DEFAULT_INTERVAL,
@@ -147,7 +144,7 @@ public final class BroadcastReceivers {
   /** A new secret that signs every broadcast from now on (no overlap: broadcasts are not retried). */
   public Subscription reroll(Subscription s) {
     Instant now = now();
-    Secrets fresh = Secrets.of(newSecret());
+    Secrets fresh = Secrets.of(Secrets.randomHex());
     store.saveSecrets(s.id(), fresh, now);
     Subscription changed = s.withSecrets(fresh, now);
     listener.changed(changed);
@@ -178,12 +175,6 @@ public final class BroadcastReceivers {
             + (known.isEmpty() ? "" : " (known: " + String.join(", ", known) + ")")));
       }
     }
-  }
-
-  private String newSecret() {
-    byte[] bytes = new byte[32];
-    random.nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
   }
 
   private Instant now() {

@@ -1,5 +1,6 @@
 package dev.crier.cli;
 
+import dev.crier.config.InvalidSettingException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +14,19 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The CLI, with a bad setting reported by name (exit code 2) instead of a stack trace. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(
+        (e, command, parsed) -> {
+          if (!(e instanceof InvalidSettingException)) throw e;
+          command.getErr().println("crier: " + e.getMessage());
+          return 2;
+        });
+    return cli;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.crier.cli;
 
-import dev.crier.config.InvalidSettingException;
 import dev.crier.config.Settings;
 import dev.crier.storage.Database;
 import java.util.concurrent.Callable;
@@ -14,13 +13,7 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Settings settings;
-    try {
-      settings = options.load();
-    } catch (InvalidSettingException e) {
-      System.err.println("crier: " + e.getMessage());
-      return 2;
-    }
+    Settings settings = options.load();
     try (Database db = Database.open(settings)) {
       db.migrate();
     }

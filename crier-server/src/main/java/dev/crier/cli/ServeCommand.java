@@ -1,7 +1,6 @@
 package dev.crier.cli;
 
 import dev.crier.Crier;
-import dev.crier.config.InvalidSettingException;
 import dev.crier.config.Settings;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -16,13 +15,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Settings settings;
-    try {
-      settings = options.load();
-    } catch (InvalidSettingException e) {
-      System.err.println("crier: " + e.getMessage());
-      return 2;
-    }
+    Settings settings = options.load();
     Crier crier = Crier.start(settings, Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

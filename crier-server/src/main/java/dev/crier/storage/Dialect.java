@@ -21,9 +21,12 @@ public enum Dialect {
     throw new IllegalArgumentException("unsupported JDBC URL: " + jdbcUrl);
   }
 
-  /** Where this dialect's Flyway migrations live on the classpath. */
-  String migrations() {
-    return "classpath:db/migration/" + folder;
+  /**
+   * Where this dialect's Flyway migrations live on the classpath: the shared folder, for
+   * migrations whose SQL both engines accept, and the dialect's own.
+   */
+  String[] migrations() {
+    return new String[] {"classpath:db/migration/common", "classpath:db/migration/" + folder};
   }
 
   /**

@@ -10,6 +10,15 @@ import java.util.List;
  */
 public record Secrets(String current, String previous, Instant previousExpiresAt) {
 
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  /** A new secret of 32 random bytes as hex (broadcast receivers, app secrets). */
+  public static String randomHex() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return java.util.HexFormat.of().formatHex(bytes);
+  }
+
   public static Secrets of(String current) {
     return new Secrets(current, null, null);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crier.testing.Api;
 import dev.crier.testing.Engine;
+import dev.crier.testing.Pause;
 import dev.crier.testing.Receiver;
 import dev.crier.testing.Receiver.Reply;
 import dev.crier.testing.TestCrier;
@@ -20,8 +21,7 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -37,7 +37,7 @@ class AppsAndChannelsTest {
   @Parameter Engine engine;
   static TestCrier crier;
   static Api admin;
-  Receiver receiver;
+  @AutoClose Receiver receiver = Receiver.start();
 
   @BeforeParameterizedClassInvocation
   static void start(Engine engine) {
@@ -52,16 +52,6 @@ class AppsAndChannelsTest {
   @AfterParameterizedClassInvocation
   static void stop() {
     crier.close();
-  }
-
-  @BeforeEach
-  void receiver() {
-    receiver = Receiver.start();
-  }
-
-  @AfterEach
-  void closeReceiver() {
-    receiver.close();
   }
 
   /** An app rooted at the receiver, and a token for it. */
@@ -171,7 +161,7 @@ class AppsAndChannelsTest {
     assertThat(admin.get("/v1/webhooks/" + webhookId).status()).isEqualTo(404);
     assertThat(i.api().get("/api/subs").status()).isEqualTo(401);
     admin.post("/v1/events", "{\"type\": \"client.create\", \"account\": \"acme\"}");
-    sleep(500);
+    Pause.millis(500);
     assertThat(receiver.requests()).isEmpty();
   }
 
@@ -184,7 +174,7 @@ class AppsAndChannelsTest {
             "{\"account\": \"acme\", \"scope\": \"clients\", \"expires_at\": \"" + Instant.now().plusMillis(800) + "\"}");
     String plain = token.json().get("access_token").stringValue();
     assertThat(admin.withKey(plain).get("/api/subs").status()).isEqualTo(200);
-    sleep(1200);
+    Pause.millis(1200);
     assertThat(admin.withKey(plain).get("/api/subs").status()).isEqualTo(401);
   }
 
@@ -235,7 +225,7 @@ class AppsAndChannelsTest {
     receiver.await("/app/iso-sub", 1, Duration.ofSeconds(10));
     receiver.await("/app/iso-wh", 1, Duration.ofSeconds(10));
     receiver.await("/app/iso-bc", 1, Duration.ofSeconds(10));
-    sleep(1500);
+    Pause.millis(1500);
     assertThat(receiver.requests("/app/iso-wh")).hasSize(1);
     assertThat(receiver.requests("/app/iso-wh").get(0).json().get("data").get("who").stringValue()).isEqualTo("acme");
     assertThat(receiver.requests("/app/iso-sub")).hasSize(1);
@@ -271,13 +261,5 @@ class AppsAndChannelsTest {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

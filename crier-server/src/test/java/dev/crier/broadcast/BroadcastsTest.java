@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crier.config.Settings;
 import dev.crier.testing.Api;
 import dev.crier.testing.Engine;
+import dev.crier.testing.Pause;
 import dev.crier.testing.Receiver;
 import dev.crier.testing.Receiver.Reply;
 import dev.crier.testing.TestCrier;
@@ -18,8 +19,7 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -36,7 +36,7 @@ class BroadcastsTest {
   @Parameter Engine engine;
   static TestCrier crier;
   static Api api;
-  Receiver receiver;
+  @AutoClose Receiver receiver = Receiver.start();
 
   @BeforeParameterizedClassInvocation
   static void start(Engine engine) {
@@ -50,16 +50,6 @@ class BroadcastsTest {
   @AfterParameterizedClassInvocation
   static void stop() {
     crier.close();
-  }
-
-  @BeforeEach
-  void receiver() {
-    receiver = Receiver.start();
-  }
-
-  @AfterEach
-  void closeReceiver() {
-    receiver.close();
   }
 
   private JsonNode createReceiver(String path, double interval) {
@@ -116,7 +106,7 @@ class BroadcastsTest {
       assertThat(api.post("/v1/events", body.append("]").toString()).status()).isEqualTo(202);
     }
     List<Receiver.Request> all = receiver.await("/coalesce", 2, Duration.ofSeconds(10));
-    sleep(3500); // one more interval: nothing else may arrive
+    Pause.millis(3500); // one more interval: nothing else may arrive
     all = receiver.requests("/coalesce");
     assertThat(all).hasSize(2);
     assertThat(all.get(1).json().get("last_event").stringValue()).isEqualTo("timer.stopped");
@@ -130,7 +120,7 @@ class BroadcastsTest {
         List.of(1, 2, 3, 1, 2, 3).stream().map(n -> "{\"type\": \"timer.running\", \"subject\": {\"url\": \"https://api.example.com/timers/" + n + "\"}}").toList()) + "]";
     api.post("/v1/events", batch);
     List<Receiver.Request> all = receiver.await("/three", 3, Duration.ofSeconds(10));
-    sleep(1500);
+    Pause.millis(1500);
     assertThat(receiver.requests("/three")).hasSize(3);
     assertThat(all.stream().map(r -> r.json().get("subject").get("url").stringValue()).distinct()).hasSize(3);
     assertThat(all.stream().map(r -> r.header("x-noko-broadcastsubject")).distinct()).containsExactly("timer");
@@ -142,7 +132,7 @@ class BroadcastsTest {
     api.post("/v1/events", "{\"type\": \"entry.updated\", \"subject\": {\"url\": \"https://api.example.com/entries/1\"}}");
     timerEvent("timer.running", "https://api.example.com/timers/9");
     Receiver.Request only = receiver.await("/only-timers", 1, Duration.ofSeconds(10)).get(0);
-    sleep(1500);
+    Pause.millis(1500);
     assertThat(receiver.requests("/only-timers")).hasSize(1);
     assertThat(only.json().get("subject").get("type").stringValue()).isEqualTo("timer");
   }
@@ -166,7 +156,7 @@ class BroadcastsTest {
     JsonNode created = createReceiver("/udp", 1);
     timerEvent("timer.running", "https://api.example.com/timers/u");
     receiver.await("/udp", 1, Duration.ofSeconds(10));
-    sleep(2500);
+    Pause.millis(2500);
     assertThat(receiver.requests("/udp")).as("no retry").hasSize(1);
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
         api.get("/v1/broadcast-receivers/" + created.get("id").longValue() + "/attempts").json().get("items").size() == 1);
@@ -246,14 +236,6 @@ class BroadcastsTest {
       return HexFormat.of().formatHex(mac.doFinal(body));
     } catch (Exception e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

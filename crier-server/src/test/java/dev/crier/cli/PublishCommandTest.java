@@ -26,10 +26,10 @@ class PublishCommandTest {
       int flags;
       int file;
       try {
-        flags = new CommandLine(new Main()).execute("publish", "--url", base, "--key", TestCrier.ADMIN_KEY,
+        flags = Main.commandLine().execute("publish", "--url", base, "--key", TestCrier.ADMIN_KEY,
             "--type", "client.create", "--id", "cli-1", "--subject-url", "https://api.example.com/clients/1", "--data", "{\"name\": \"Noko\"}");
         Files.writeString(dir.resolve("events.json"), "[{\"id\": \"cli-2\", \"type\": \"client.create\"}, {\"id\": \"cli-3\", \"type\": \"client.create\"}]");
-        file = new CommandLine(new Main()).execute("publish", "--url", base, "--key", TestCrier.ADMIN_KEY, "--file", dir.resolve("events.json").toString());
+        file = Main.commandLine().execute("publish", "--url", base, "--key", TestCrier.ADMIN_KEY, "--file", dir.resolve("events.json").toString());
       } finally {
         System.setOut(out);
       }
@@ -40,7 +40,7 @@ class PublishCommandTest {
       assertThat(event.get("data").get("name").stringValue()).isEqualTo("Noko");
       assertThat(event.get("subject").get("url").stringValue()).isEqualTo("https://api.example.com/clients/1");
       assertThat(crier.api().get("/v1/events/cli-3").status()).isEqualTo(200);
-      int refused = new CommandLine(new Main()).execute("publish", "--url", base, "--key", TestCrier.ADMIN_KEY, "--type", "never.declared");
+      int refused = Main.commandLine().execute("publish", "--url", base, "--key", TestCrier.ADMIN_KEY, "--type", "never.declared");
       assertThat(refused).isEqualTo(1);
     }
   }

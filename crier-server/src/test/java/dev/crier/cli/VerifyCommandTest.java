@@ -25,7 +25,7 @@ class VerifyCommandTest {
     System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
     try {
-      int code = new CommandLine(new Main()).execute(args);
+      int code = Main.commandLine().execute(args);
       return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);

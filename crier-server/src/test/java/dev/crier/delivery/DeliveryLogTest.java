@@ -12,8 +12,7 @@ import dev.crier.testing.TestCrier;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -30,7 +29,7 @@ class DeliveryLogTest {
   static TestCrier crier;
   static ManualClock clock;
   static Api api;
-  Receiver receiver;
+  @AutoClose Receiver receiver = Receiver.start();
 
   @BeforeParameterizedClassInvocation
   static void start(Engine engine) {
@@ -44,16 +43,6 @@ class DeliveryLogTest {
   @AfterParameterizedClassInvocation
   static void stop() {
     crier.close();
-  }
-
-  @BeforeEach
-  void receiver() {
-    receiver = Receiver.start();
-  }
-
-  @AfterEach
-  void closeReceiver() {
-    receiver.close();
   }
 
   @Test

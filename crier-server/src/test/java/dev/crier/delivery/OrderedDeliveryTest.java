@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crier.testing.Api;
 import dev.crier.testing.Engine;
 import dev.crier.testing.ManualClock;
+import dev.crier.testing.Pause;
 import dev.crier.testing.Receiver;
 import dev.crier.testing.Receiver.Reply;
 import dev.crier.testing.TestCrier;
@@ -16,8 +17,7 @@ import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -33,7 +33,7 @@ class OrderedDeliveryTest {
   static TestCrier crier;
   static ManualClock clock;
   static Api api;
-  Receiver receiver;
+  @AutoClose Receiver receiver = Receiver.start();
 
   @BeforeParameterizedClassInvocation
   static void start(Engine engine) {
@@ -46,16 +46,6 @@ class OrderedDeliveryTest {
   @AfterParameterizedClassInvocation
   static void stop() {
     crier.close();
-  }
-
-  @BeforeEach
-  void receiver() {
-    receiver = Receiver.start();
-  }
-
-  @AfterEach
-  void closeReceiver() {
-    receiver.close();
   }
 
   @Test
@@ -129,13 +119,13 @@ class OrderedDeliveryTest {
     Webhook.publish(api, "entry.updated", "clock-" + w.id(), "{}");
     Webhook.publish(api, "entry.updated", "clock-next-" + w.id(), "{}");
     receiver.await("/clock", 1, Duration.ofSeconds(10));
-    sleep(300);
+    Pause.millis(300);
     assertThat(receiver.requests("/clock")).as("nothing before the first step is due").hasSize(1);
 
     clock.advance(Duration.ofMinutes(12)); // 10 min ± 10%
     receiver.await("/clock", 2, Duration.ofSeconds(10));
     clock.advance(Duration.ofMinutes(30));
-    sleep(300);
+    Pause.millis(300);
     assertThat(receiver.requests("/clock")).as("the second step is two hours").hasSize(2);
 
     clock.advance(Duration.ofHours(3));
@@ -143,13 +133,5 @@ class OrderedDeliveryTest {
     assertThat(all.get(3).json().get("id").stringValue()).isEqualTo("clock-next-" + w.id());
     assertThat(all.get(0).header("webhook-id")).isEqualTo(all.get(2).header("webhook-id"));
     assertThat(all.get(0).text()).isEqualTo(all.get(2).text());
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

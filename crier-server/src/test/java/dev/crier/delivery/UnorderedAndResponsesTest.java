@@ -11,16 +11,15 @@ import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Unordered parallelism, and what the receiver's answers do: Retry-After, 410 Gone, redirects. */
 class UnorderedAndResponsesTest {
   static TestCrier crier;
   static Api api;
-  Receiver receiver;
+  @AutoClose Receiver receiver = Receiver.start();
 
   @BeforeAll
   static void start() {
@@ -32,16 +31,6 @@ class UnorderedAndResponsesTest {
   @AfterAll
   static void stop() {
     crier.close();
-  }
-
-  @BeforeEach
-  void receiver() {
-    receiver = Receiver.start();
-  }
-
-  @AfterEach
-  void closeReceiver() {
-    receiver.close();
   }
 
   @Test

@@ -14,6 +14,8 @@ import dev.crier.storage.SqlDeliveries;
 import dev.crier.storage.SqlSubscriptions;
 import dev.crier.subscription.SubscriptionIndex;
 import dev.crier.subscription.Webhooks;
+import dev.crier.watch.WatchAliases;
+import dev.crier.watch.Watches;
 import java.time.Duration;
 import dev.crier.event.EventCatalog;
 import dev.crier.event.PublishEvents;
@@ -106,6 +108,7 @@ public final class Crier implements AutoCloseable {
       ops.connect(publisher);
       Webhooks webhooks = new Webhooks(subscriptions, catalog, engine, clock);
       BroadcastReceivers receivers = new BroadcastReceivers(subscriptions, catalog, engine, clock);
+      Watches watches = new Watches(subscriptions, engine, clock);
       SqlBroadcasts broadcastStore = new SqlBroadcasts(db);
       engine.start();
       broadcasts =
@@ -121,6 +124,8 @@ public final class Crier implements AutoCloseable {
                   deliveries,
                   receivers,
                   broadcastStore,
+                  watches,
+                  new WatchAliases(settings.watchAliases()),
                   engine,
                   ops,
                   db::ready,

@@ -5,6 +5,7 @@ import dev.crier.event.OverloadedException;
 import dev.crier.event.UnknownEventTypesException;
 import dev.crier.storage.StorageUnavailableException;
 import dev.crier.subscription.InvalidSubscriptionException;
+import dev.crier.watch.WatchRefusedException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -49,6 +50,9 @@ final class Problems {
           e.problems().forEach(p -> errors.add(new FieldError(p.field(), p.message())));
           write(ctx, ProblemException.validation(errors));
         });
+    routes.exception(
+        WatchRefusedException.class,
+        (e, ctx) -> write(ctx, ProblemException.of(409, "watch-overlap", "Conflict", e.getMessage())));
     routes.exception(
         IdempotencyConflictException.class,
         (e, ctx) ->

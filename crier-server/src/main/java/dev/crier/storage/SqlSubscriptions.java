@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
 
@@ -24,7 +26,7 @@ public final class SqlSubscriptions implements SubscriptionStore {
   private static final String COLUMNS =
       "id, kind, name, url, events, filter, signature, ordered, max_in_flight, retry_schedule,"
           + " timeout_ms, status, secret, previous_secret, previous_secret_expires_at, owner,"
-          + " subjects, interval_ms, created_at, updated_at";
+          + " subjects, interval_ms, pattern, created_at, updated_at";
 
   private final Database db;
   private final SecretBox box;
@@ -36,23 +38,44 @@ public final class SqlSubscriptions implements SubscriptionStore {
 
   @Override
   public void create(Subscription s) {
-    db.inTransaction(
-        h ->
-            bindFields(
-                    h.createUpdate(
-                        "INSERT INTO subscriptions (" + COLUMNS + ", next_seq) VALUES (:id, :kind,"
-                            + " :name, :url, :events, :filter, :signature, :ordered, :max_in_flight,"
-                            + " :retry_schedule, :timeout_ms, :status, :secret, :previous_secret,"
-                            + " :previous_secret_expires_at, :owner, :subjects, :interval_ms,"
-                            + " :created_at, :updated_at, 0)"),
-                    s)
-                .bind("status", s.status().wire())
-                .bind("secret", box.seal(s.secrets().current()))
-                .bind("previous_secret", box.seal(s.secrets().previous()))
-                .bind("previous_secret_expires_at", millis(s.secrets().previousExpiresAt()))
-                .bind("owner", s.owner())
-                .bind("created_at", s.createdAt().toEpochMilli())
-                .execute());
+    db.inTransaction(h -> insert(h, s));
+  }
+
+  @Override
+  public Optional<String> createUnlessRefused(
+      Subscription s, String lockName, Function<List<Subscription>, Optional<String>> refusal) {
+    return db.inTransaction(
+        h -> {
+          // The upsert takes the lock row's write lock until commit: a second transaction for the
+          // same name waits here, then reads what the first one wrote.
+          h.createUpdate(
+                  "INSERT INTO locks (name) VALUES (:name)"
+                      + " ON CONFLICT (name) DO UPDATE SET name = excluded.name")
+              .bind("name", lockName)
+              .execute();
+          Optional<String> refused = refusal.apply(listByUrl(h, s.kind(), s.url()));
+          if (refused.isEmpty()) insert(h, s);
+          return refused;
+        });
+  }
+
+  private int insert(Handle h, Subscription s) {
+    return bindFields(
+            h.createUpdate(
+                "INSERT INTO subscriptions (" + COLUMNS + ", next_seq) VALUES (:id, :kind,"
+                    + " :name, :url, :events, :filter, :signature, :ordered, :max_in_flight,"
+                    + " :retry_schedule, :timeout_ms, :status, :secret, :previous_secret,"
+                    + " :previous_secret_expires_at, :owner, :subjects, :interval_ms, :pattern,"
+                    + " :created_at, :updated_at, 0)"),
+            s)
+        .bind("status", s.status().wire())
+        .bind("secret", box.seal(s.secrets().current()))
+        .bind("previous_secret", box.seal(s.secrets().previous()))
+        .bind("previous_secret_expires_at", millis(s.secrets().previousExpiresAt()))
+        .bind("owner", s.owner())
+        .bind("pattern", s.pattern())
+        .bind("created_at", s.createdAt().toEpochMilli())
+        .execute();
   }
 
   @Override
@@ -94,11 +117,23 @@ public final class SqlSubscriptions implements SubscriptionStore {
   @Override
   public long nextNumber(Kind kind) {
     return db.inTransaction(
-        h ->
-            h.createQuery("UPDATE counters SET value = value + 1 WHERE name = :name RETURNING value")
-                .bind("name", kind.wire())
-                .mapTo(Long.class)
-                .one());
+        h -> {
+          // Broadcast receivers and watches count separately but share the id column.
+          while (true) {
+            long next =
+                h.createQuery("UPDATE counters SET value = value + 1 WHERE name = :name RETURNING value")
+                    .bind("name", kind.wire())
+                    .mapTo(Long.class)
+                    .one();
+            boolean taken =
+                h.createQuery("SELECT COUNT(*) FROM subscriptions WHERE id = :id")
+                        .bind("id", Long.toString(next))
+                        .mapTo(Long.class)
+                        .one()
+                    > 0;
+            if (!taken) return next;
+          }
+        });
   }
 
   @Override
@@ -120,6 +155,20 @@ public final class SqlSubscriptions implements SubscriptionStore {
                 .bind("kind", kind.wire())
                 .map(this::row)
                 .list());
+  }
+
+  @Override
+  public List<Subscription> listByUrl(Kind kind, String url) {
+    return db.withHandle(h -> listByUrl(h, kind, url));
+  }
+
+  private List<Subscription> listByUrl(Handle h, Kind kind, String url) {
+    return h.createQuery(
+            "SELECT " + COLUMNS + " FROM subscriptions WHERE kind = :kind AND url = :url ORDER BY created_at, id")
+        .bind("kind", kind.wire())
+        .bind("url", url)
+        .map(this::row)
+        .list();
   }
 
   @Override
@@ -193,6 +242,7 @@ public final class SqlSubscriptions implements SubscriptionStore {
         rs.getString("owner"),
         Json.parseStringList(rs.getString("subjects")),
         rs.getObject("interval_ms") == null ? null : Duration.ofMillis(rs.getLong("interval_ms")),
+        rs.getString("pattern"),
         Instant.ofEpochMilli(rs.getLong("created_at")),
         Instant.ofEpochMilli(rs.getLong("updated_at")));
   }

@@ -19,6 +19,8 @@ import dev.crier.storage.SqlDeliveries;
 import dev.crier.storage.SqlSubscriptions;
 import dev.crier.subscription.SubscriptionIndex;
 import dev.crier.subscription.Webhooks;
+import dev.crier.watch.WatchAliases;
+import dev.crier.watch.Watches;
 import java.time.Duration;
 import dev.crier.event.EventCatalog;
 import dev.crier.event.PublishEvents;
@@ -121,6 +123,7 @@ public final class Crier implements AutoCloseable {
       audience.set(apps);
       ChannelSubscriptions channels =
           new ChannelSubscriptions(subscriptions, catalog, engine, clock, settings.allowHttpCallbacks());
+      Watches watches = new Watches(subscriptions, engine, clock);
       SqlBroadcasts broadcastStore = new SqlBroadcasts(db);
       engine.start();
       broadcasts =
@@ -140,6 +143,8 @@ public final class Crier implements AutoCloseable {
                   channels,
                   subscriptions,
                   relay,
+                  watches,
+                  new WatchAliases(settings.watchAliases()),
                   engine,
                   ops,
                   db::ready,

@@ -11,6 +11,8 @@ import dev.crier.delivery.Engine;
 import dev.crier.delivery.RelayHub;
 import dev.crier.delivery.OperationalEvents;
 import dev.crier.subscription.Webhooks;
+import dev.crier.watch.WatchAliases;
+import dev.crier.watch.Watches;
 import dev.crier.event.EventCatalog;
 import dev.crier.event.EventLog;
 import dev.crier.event.PublishEvents;
@@ -28,7 +30,10 @@ import java.util.function.BooleanSupplier;
 /** The HTTP surface: builds the Javalin app with every route, the auth check and problem answers. */
 public final class HttpApi {
 
-  /** A route as served: method and path, with {@code {param}} placeholders as in OpenAPI. */
+  /**
+   * A route as served: method and path, with {@code {param}} placeholders as in OpenAPI (Javalin's
+   * {@code <param>}, which may span several segments, is shown as {@code {param}} too).
+   */
   public record Route(String method, String path) {}
 
   /** What the API needs from the rest of Crier. */
@@ -45,6 +50,8 @@ public final class HttpApi {
       ChannelSubscriptions channels,
       SubscriptionStore subscriptions,
       RelayHub relay,
+      Watches watches,
+      WatchAliases watchAliases,
       Engine engine,
       OperationalEvents ops,
       BooleanSupplier ready,
@@ -71,7 +78,7 @@ public final class HttpApi {
                   meta -> {
                     String method = meta.getHttpMethod().name();
                     if (!method.equals("BEFORE") && !method.equals("AFTER")) {
-                      routes.add(new Route(method, meta.getPath()));
+                      routes.add(new Route(method, meta.getPath().replaceAll("<([^>]+)>", "{$1}")));
                     }
                   });
               config.requestLogger.http((ctx, ms) -> record(parts.metrics(), ctx, ms));
@@ -81,6 +88,9 @@ public final class HttpApi {
               config.routes.before("/v1/event-types*", ctx -> {
                 if (!ctx.method().name().equals("GET")) Authenticator.adminOnly(ctx);
               });
+              // Noah's watch routes live outside /v1 and need the key as much
+              config.routes.before(WatchRoutes.SEED, auth::authenticate);
+              config.routes.before(WatchRoutes.PATH_WATCH, auth::authenticate);
               Problems.register(config.routes);
               new OpsRoutes(parts.ready(), parts.metrics()).register(config.routes);
               new EventTypeRoutes(parts.catalog(), parts.maxBodyBytes()).register(config.routes);
@@ -98,6 +108,9 @@ public final class HttpApi {
               new AppRoutes(parts.apps(), parts.maxBodyBytes()).register(config.routes);
               new RelayRoutes(parts.relay(), parts.subscriptions(), parts.maxBodyBytes()).register(config.routes);
               new ChannelRoutes(parts.channels(), parts.subscriptions(), parts.engine(), parts.catalog(), parts.maxBodyBytes())
+                  .register(config.routes);
+                                          // last: its PUT <path>/watch takes any path no other route took
+              new WatchRoutes(parts.watches(), parts.watchAliases(), parts.engine(), parts.maxBodyBytes())
                   .register(config.routes);
             });
   }

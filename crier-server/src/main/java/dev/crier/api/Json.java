@@ -40,6 +40,15 @@ final class Json {
           "Unsupported media type",
           "the body must be application/json, got " + contentType);
     }
+    return bodyOfAnyType(ctx, limit);
+  }
+
+  /**
+   * Reads the body as JSON whatever its declared content type: for clients written against
+   * servers that never looked at it (Noah's curl examples send JSON with {@code -d}, which
+   * declares a form). Otherwise as {@link #body}.
+   */
+  static Body bodyOfAnyType(Context ctx, int limit) {
     byte[] bytes = readAtMost(ctx, limit);
     if (bytes.length == 0) {
       throw ProblemException.malformedJson("the request body is empty; a JSON document is required");

@@ -6,6 +6,7 @@ import dev.crier.event.OverloadedException;
 import dev.crier.event.UnknownEventTypesException;
 import dev.crier.storage.StorageUnavailableException;
 import dev.crier.subscription.InvalidSubscriptionException;
+import dev.crier.watch.WatchRefusedException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -53,6 +54,9 @@ final class Problems {
     routes.exception(
         OutOfScopeException.class,
         (e, ctx) -> write(ctx, ProblemException.of(403, "out-of-scope", "Forbidden", e.getMessage())));
+    routes.exception(
+        WatchRefusedException.class,
+        (e, ctx) -> write(ctx, ProblemException.of(409, "watch-overlap", "Conflict", e.getMessage())));
     routes.exception(
         IdempotencyConflictException.class,
         (e, ctx) ->

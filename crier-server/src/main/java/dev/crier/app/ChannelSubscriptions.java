@@ -54,7 +54,7 @@ public final class ChannelSubscriptions {
     Subscription s =
         new Subscription(ids.next("sub_"), Kind.CHANNEL, channel, callbackUrl, List.of(new EventPattern(channel)), null,
             SignatureScheme.SIGNED_REQUEST, true, 1, RetrySchedule.DEFAULT, Webhooks.DEFAULT_TIMEOUT, Status.ACTIVE,
-            Secrets.of(app.secret()), new Owner(token.id(), app.id(), token.account()), List.of(), null, now, now);
+            Secrets.of(app.secret()), new Owner(token.id(), app.id(), token.account()), List.of(), null, null, now, now);
     store.create(s);
     listener.changed(s);
     return s;
@@ -66,7 +66,7 @@ public final class ChannelSubscriptions {
     Subscription updated =
         new Subscription(current.id(), current.kind(), newChannel, callbackUrl != null ? callbackUrl : current.url(),
             List.of(new EventPattern(newChannel)), null, current.signature(), true, 1, current.retrySchedule(),
-            current.timeout(), current.status(), current.secrets(), current.owner(), List.of(), null,
+            current.timeout(), current.status(), current.secrets(), current.owner(), List.of(), null, null,
             current.createdAt(), now());
     store.update(updated);
     listener.changed(updated);

@@ -68,6 +68,7 @@ public final class BroadcastReceivers {
             owner,
             List.copyOf(new LinkedHashSet<>(spec.subjects())),
             spec.interval() != null ? spec.interval() : DEFAULT_INTERVAL,
+            null,
             now,
             now);
     store.create(s);
@@ -111,7 +112,7 @@ public final class BroadcastReceivers {
     Subscription updated =
         new Subscription(c.id(), c.kind(), name, url, c.events(), c.filter(), c.signature(), c.ordered(),
             c.maxInFlight(), c.retrySchedule(), c.timeout(), c.status(), c.secrets(), c.owner(), subjects,
-            interval, c.createdAt(), now());
+            interval, c.pattern(), c.createdAt(), now());
     store.update(updated);
     listener.changed(updated);
     return updated;

@@ -61,6 +61,9 @@ final class SettingsOptions {
   @Option(names = "--retention-days", description = "days delivered payloads are kept (CRIER_RETENTION_DAYS, default 30)")
   String retentionDays;
 
+  @Option(names = "--watch-aliases", description = "short routes for PUT <path>/watch: prefix=root pairs, or noah (CRIER_WATCH_ALIASES)")
+  String watchAliases;
+
   Settings load() {
     Map<Settings.Key, String> flags = new EnumMap<>(Settings.Key.class);
     put(flags, Settings.Key.PORT, port);
@@ -80,6 +83,7 @@ final class SettingsOptions {
     put(flags, Settings.Key.DB_POOL_SIZE, dbPoolSize);
     put(flags, Settings.Key.MASTER_KEY, masterKey);
     put(flags, Settings.Key.RETENTION_DAYS, retentionDays);
+    put(flags, Settings.Key.WATCH_ALIASES, watchAliases);
     return Settings.load(System.getenv(), flags);
   }
 

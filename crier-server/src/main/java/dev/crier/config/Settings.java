@@ -3,6 +3,7 @@ package dev.crier.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +34,17 @@ public record Settings(
     int publishQueueEvents,
     int dbPoolSize,
     String masterKey,
-    int retentionDays) {
+    int retentionDays,
+    Map<String, String> watchAliases) {
+
+  /** Noah's short routes ({@code PUT /a/my_app/watch} watches {@code //noah/application/my_app}). */
+  public static final Map<String, String> NOAH_WATCH_ALIASES =
+      orderedMap(
+          "/a/", "//noah/application/",
+          "/c/", "//noah/configuration/",
+          "/h/", "//noah/host/",
+          "/s/", "//noah/service/",
+          "/e/", "//noah/ephemeral/");
 
   /** The settings Crier knows, with their defaults; the order is the order they are logged in. */
   public enum Key {
@@ -53,7 +64,9 @@ public record Settings(
     PUBLISH_QUEUE_EVENTS("20000"),
     DB_POOL_SIZE("8"),
     MASTER_KEY(null),
-    RETENTION_DAYS("30");
+    RETENTION_DAYS("30"),
+    /** {@code prefix=root} pairs, comma-separated, or {@code noah} for Noah's table. */
+    WATCH_ALIASES(null);
 
     private final String defaultValue;
 
@@ -111,7 +124,8 @@ public record Settings(
         integer(Key.PUBLISH_QUEUE_EVENTS, raw, 1, 10_000_000),
         integer(Key.DB_POOL_SIZE, raw, 2, 200),
         masterKey(raw.apply(Key.MASTER_KEY)),
-        integer(Key.RETENTION_DAYS, raw, 1, 3650));
+        integer(Key.RETENTION_DAYS, raw, 1, 3650),
+        watchAliases(raw.apply(Key.WATCH_ALIASES)));
   }
 
   /** Settings from the environment alone, as {@code crier serve} without flags reads them. */
@@ -149,6 +163,11 @@ public record Settings(
     values.put(Key.DB_POOL_SIZE, dbPoolSize);
     values.put(Key.MASTER_KEY, masterKey);
     values.put(Key.RETENTION_DAYS, retentionDays);
+    values.put(
+        Key.WATCH_ALIASES,
+        watchAliases.isEmpty()
+            ? null
+            : String.join(",", watchAliases.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
     List<String> lines = new ArrayList<>();
     values.forEach(
         (key, value) -> {
@@ -217,6 +236,45 @@ public record Settings(
     }
     throw new InvalidSettingException(
         Key.MASTER_KEY.describe() + " must be the base64 of 32 random bytes (openssl rand -base64 32)");
+  }
+
+  /**
+   * Route prefixes for {@code PUT <path>/watch} and the pattern roots they stand for, both ending
+   * in '/'; the word {@code noah} adds Noah's table.
+   */
+  private static Map<String, String> watchAliases(String value) {
+    Map<String, String> aliases = new LinkedHashMap<>();
+    if (value == null) return Collections.unmodifiableMap(aliases);
+    for (String item : value.split(",")) {
+      String pair = item.trim();
+      if (pair.isEmpty()) continue;
+      if (pair.equalsIgnoreCase("noah")) {
+        aliases.putAll(NOAH_WATCH_ALIASES);
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String prefix = eq < 0 ? "" : withSlash(pair.substring(0, eq).trim());
+      String root = eq < 0 ? "" : withSlash(pair.substring(eq + 1).trim());
+      if (prefix.length() < 3 || !prefix.startsWith("/") || !root.startsWith("/")) {
+        throw new InvalidSettingException(
+            Key.WATCH_ALIASES.describe()
+                + " must be 'noah' or comma-separated prefix=root pairs such as /a/=//noah/application/, got '"
+                + pair
+                + "'");
+      }
+      aliases.put(prefix, root);
+    }
+    return Collections.unmodifiableMap(aliases);
+  }
+
+  private static String withSlash(String path) {
+    return path.endsWith("/") ? path : path + "/";
+  }
+
+  private static Map<String, String> orderedMap(String... keysAndValues) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) map.put(keysAndValues[i], keysAndValues[i + 1]);
+    return Collections.unmodifiableMap(map);
   }
 
   private static String brand(String value) {

@@ -23,6 +23,8 @@ import tools.jackson.databind.util.RawValue;
 /**
  * Builds what a webhook is sent: the verbose payload (Standard Webhooks shaped) and the headers,
  * signed by the subscription's scheme with the same code receivers verify with (crier-verify).
+ * A watch gets Noah's short payload (action, path, type, id, timestamp, data) with the same
+ * headers.
  */
 final class WebhookRequest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -43,7 +45,11 @@ final class WebhookRequest {
    * @param channel what a channel subscription's signed_request carries (null for other kinds)
    */
   byte[] body(Subscription s, Event e, Audience.Channel channel) {
-    return s.kind() == Kind.CHANNEL ? signedRequest(e, channel) : webhookBody(s, e);
+    return switch (s.kind()) {
+      case CHANNEL -> signedRequest(e, channel);
+      case WATCH -> watchBody(e);
+      case WEBHOOK, BROADCAST -> webhookBody(s, e);
+    };
   }
 
   /**
@@ -91,6 +97,29 @@ final class WebhookRequest {
     raw(out, "data", e.data());
     raw(out, "changes", e.changes());
     return JSON.writeValueAsBytes(out);
+  }
+
+  /** What a watch is sent: what happened to which node of the hierarchy, and its state. */
+  private static byte[] watchBody(Event e) {
+    Subject subject = e.subject();
+    ObjectNode out = JSON.createObjectNode();
+    out.put("action", action(e.type()));
+    out.put("path", subject == null ? null : subject.path());
+    out.put("type", subject == null ? null : subject.type());
+    out.put("id", subject == null ? null : subject.id());
+    out.put("timestamp", e.occurredAt().toString());
+    raw(out, "data", e.data());
+    return JSON.writeValueAsBytes(out);
+  }
+
+  /** create, update or delete, from the event type's last word ({@code application.deleted}); else update. */
+  static String action(String eventType) {
+    String last = eventType.substring(eventType.lastIndexOf('.') + 1);
+    return switch (last) {
+      case "create", "created" -> "create";
+      case "delete", "deleted" -> "delete";
+      default -> "update";
+    };
   }
 
   private static void raw(ObjectNode out, String name, String json) {

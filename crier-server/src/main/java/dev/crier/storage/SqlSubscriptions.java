@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
 
@@ -25,7 +27,7 @@ public final class SqlSubscriptions implements SubscriptionStore {
   private static final String COLUMNS =
       "id, kind, name, url, events, filter, signature, ordered, max_in_flight, retry_schedule,"
           + " timeout_ms, status, secret, previous_secret, previous_secret_expires_at, owner, owner_app, owner_account,"
-          + " subjects, interval_ms, created_at, updated_at";
+          + " subjects, interval_ms, pattern, created_at, updated_at";
 
   private final Database db;
   private final SecretBox box;
@@ -37,25 +39,47 @@ public final class SqlSubscriptions implements SubscriptionStore {
 
   @Override
   public void create(Subscription s) {
-    db.inTransaction(
-        h ->
-            bindFields(
-                    h.createUpdate(
-                        "INSERT INTO subscriptions (" + COLUMNS + ", next_seq) VALUES (:id, :kind,"
-                            + " :name, :url, :events, :filter, :signature, :ordered, :max_in_flight,"
-                            + " :retry_schedule, :timeout_ms, :status, :secret, :previous_secret,"
-                            + " :previous_secret_expires_at, :owner, :owner_app, :owner_account, :subjects, :interval_ms,"
-                            + " :created_at, :updated_at, 0)"),
-                    s)
-                .bind("status", s.status().wire())
-                .bind("secret", box.seal(s.secrets().current()))
-                .bind("previous_secret", box.seal(s.secrets().previous()))
-                .bind("previous_secret_expires_at", millis(s.secrets().previousExpiresAt()))
-                .bind("owner", s.owner() == null ? null : s.owner().token())
-                .bind("owner_app", s.owner() == null ? null : s.owner().app())
-                .bind("owner_account", s.owner() == null ? null : s.owner().account())
-                .bind("created_at", s.createdAt().toEpochMilli())
-                .execute());
+    db.inTransaction(h -> insert(h, s));
+  }
+
+  @Override
+  public Optional<String> createUnlessRefused(
+      Subscription s, String lockName, Function<List<Subscription>, Optional<String>> refusal) {
+    return db.inTransaction(
+        h -> {
+          // The upsert takes the lock row's write lock until commit: a second transaction for the
+          // same name waits here, then reads what the first one wrote.
+          h.createUpdate(
+                  "INSERT INTO locks (name) VALUES (:name)"
+                      + " ON CONFLICT (name) DO UPDATE SET name = excluded.name")
+              .bind("name", lockName)
+              .execute();
+          Optional<String> refused = refusal.apply(listByUrl(h, s.kind(), s.url()));
+          if (refused.isEmpty()) insert(h, s);
+          return refused;
+        });
+  }
+
+  private int insert(Handle h, Subscription s) {
+    return bindFields(
+            h.createUpdate(
+                "INSERT INTO subscriptions (" + COLUMNS + ", next_seq) VALUES (:id, :kind,"
+                    + " :name, :url, :events, :filter, :signature, :ordered, :max_in_flight,"
+                    + " :retry_schedule, :timeout_ms, :status, :secret, :previous_secret,"
+                    + " :previous_secret_expires_at, :owner, :owner_app, :owner_account, :subjects, :interval_ms,"
+                    + " :pattern,"
+                    + " :created_at, :updated_at, 0)"),
+            s)
+        .bind("status", s.status().wire())
+        .bind("secret", box.seal(s.secrets().current()))
+        .bind("previous_secret", box.seal(s.secrets().previous()))
+        .bind("previous_secret_expires_at", millis(s.secrets().previousExpiresAt()))
+        .bind("owner", s.owner() == null ? null : s.owner().token())
+        .bind("owner_app", s.owner() == null ? null : s.owner().app())
+        .bind("owner_account", s.owner() == null ? null : s.owner().account())
+        .bind("pattern", s.pattern())
+        .bind("created_at", s.createdAt().toEpochMilli())
+        .execute();
   }
 
   @Override
@@ -96,10 +120,11 @@ public final class SqlSubscriptions implements SubscriptionStore {
 
   @Override
   public long nextNumber(Kind kind) {
+    // Broadcast receivers and watches share the id column, so they share one counter: two kinds
+    // can never be handed the same number, however concurrent their creations.
     return db.inTransaction(
         h ->
-            h.createQuery("UPDATE counters SET value = value + 1 WHERE name = :name RETURNING value")
-                .bind("name", kind.wire())
+            h.createQuery("UPDATE counters SET value = value + 1 WHERE name = 'broadcast' RETURNING value")
                 .mapTo(Long.class)
                 .one());
   }
@@ -123,6 +148,20 @@ public final class SqlSubscriptions implements SubscriptionStore {
                 .bind("kind", kind.wire())
                 .map(this::row)
                 .list());
+  }
+
+  @Override
+  public List<Subscription> listByUrl(Kind kind, String url) {
+    return db.withHandle(h -> listByUrl(h, kind, url));
+  }
+
+  private List<Subscription> listByUrl(Handle h, Kind kind, String url) {
+    return h.createQuery(
+            "SELECT " + COLUMNS + " FROM subscriptions WHERE kind = :kind AND url = :url ORDER BY created_at, id")
+        .bind("kind", kind.wire())
+        .bind("url", url)
+        .map(this::row)
+        .list();
   }
 
   @Override
@@ -198,6 +237,7 @@ public final class SqlSubscriptions implements SubscriptionStore {
             : new Owner(rs.getString("owner"), rs.getString("owner_app"), rs.getString("owner_account")),
         Json.parseStringList(rs.getString("subjects")),
         rs.getObject("interval_ms") == null ? null : Duration.ofMillis(rs.getLong("interval_ms")),
+        rs.getString("pattern"),
         Instant.ofEpochMilli(rs.getLong("created_at")),
         Instant.ofEpochMilli(rs.getLong("updated_at")));
   }

@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum Kind {
   WEBHOOK,
   BROADCAST,
-  CHANNEL;
+  CHANNEL,
+  /** A path pattern: every event whose subject path lies at or below it, in order (seed 003). */
+  WATCH;
 
   /** Whether this kind gets one delivery per event (sent by lanes), rather than coalesced notices. */
   public boolean delivers() {

@@ -13,6 +13,7 @@ import java.util.List;
  * @param owner the app token that made it, or null for the admin
  * @param subjects for coalesced kinds (broadcast receivers): the subject types heard
  * @param interval for coalesced kinds: how often the changed subjects are sent
+ * @param pattern for watches: the subject path heard, with everything below it; else null
  */
 public record Subscription(
     String id,
@@ -31,6 +32,7 @@ public record Subscription(
     Owner owner,
     List<String> subjects,
     Duration interval,
+    String pattern,
     Instant createdAt,
     Instant updatedAt) {
 
@@ -47,12 +49,12 @@ public record Subscription(
 
   public Subscription withStatus(Status newStatus, Instant now) {
     return new Subscription(id, kind, name, url, events, filter, signature, ordered, maxInFlight,
-        retrySchedule, timeout, newStatus, secrets, owner, subjects, interval, createdAt, now);
+        retrySchedule, timeout, newStatus, secrets, owner, subjects, interval, pattern, createdAt, now);
   }
 
   public Subscription withSecrets(Secrets newSecrets, Instant now) {
     return new Subscription(id, kind, name, url, events, filter, signature, ordered, maxInFlight,
-        retrySchedule, timeout, status, newSecrets, owner, subjects, interval, createdAt, now);
+        retrySchedule, timeout, status, newSecrets, owner, subjects, interval, pattern, createdAt, now);
   }
 
   @Override

@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The subscriptions that hear events (active and halted; halted ones queue), in memory, so that
  * publishing finds an event's targets without a query: a map from exact event type to
- * subscriptions plus a short list of wildcard ones. Changes rebuild the lookup lazily, on the
+ * subscriptions plus a short list of wildcard ones, and a map from path pattern to watches that
+ * an event's subject path probes once per segment. Changes rebuild the lookup lazily, on the
  * next publish, so creating ten thousand webhooks costs one rebuild, not ten thousand.
  */
 public final class SubscriptionIndex implements FanOut {
@@ -25,10 +26,11 @@ public final class SubscriptionIndex implements FanOut {
   private record Lookup(
       Map<String, List<Subscription>> exact,
       List<Subscription> wildcard,
-      Map<String, List<Subscription>> bySubjectType) {}
+      Map<String, List<Subscription>> bySubjectType,
+      Map<String, List<Subscription>> byPattern) {}
 
   private final Map<String, Subscription> byId = new ConcurrentHashMap<>();
-  private volatile Lookup lookup = new Lookup(Map.of(), List.of(), Map.of());
+  private volatile Lookup lookup = new Lookup(Map.of(), List.of(), Map.of(), Map.of());
   private volatile boolean stale;
 
   public SubscriptionIndex(List<Subscription> enabled) {
@@ -67,12 +69,21 @@ public final class SubscriptionIndex implements FanOut {
 
   private static List<String> deliveries(Lookup current, NewEvent event) {
     List<Subscription> exact = current.exact.getOrDefault(event.type(), List.of());
-    if (exact.isEmpty() && current.wildcard.isEmpty()) return List.of();
+    String path = event.subject() == null ? null : event.subject().path();
+    boolean watched = !current.byPattern.isEmpty() && path != null && path.startsWith("/");
+    if (exact.isEmpty() && current.wildcard.isEmpty() && !watched) return List.of();
     Set<String> ids = new LinkedHashSet<>();
     JsonNode[] data = new JsonNode[1];
     for (Subscription s : exact) if (passes(s, event, data)) ids.add(s.id());
     for (Subscription s : current.wildcard) {
       if (s.hears(event.type()) && passes(s, event, data)) ids.add(s.id());
+    }
+    if (watched) {
+      for (String pattern : PathPattern.candidates(path)) {
+        for (Subscription s : current.byPattern.getOrDefault(pattern, List.of())) {
+          if (sameAccount(s, event)) ids.add(s.id());
+        }
+      }
     }
     return List.copyOf(ids);
   }
@@ -110,9 +121,14 @@ public final class SubscriptionIndex implements FanOut {
         Map<String, List<Subscription>> exact = new HashMap<>();
         List<Subscription> wildcard = new ArrayList<>();
         Map<String, List<Subscription>> bySubjectType = new HashMap<>();
+        Map<String, List<Subscription>> byPattern = new HashMap<>();
         for (Subscription s : byId.values()) {
           if (s.kind() == Kind.BROADCAST) {
             for (String type : s.subjects()) bySubjectType.computeIfAbsent(type, k -> new ArrayList<>()).add(s);
+            continue;
+          }
+          if (s.kind() == Kind.WATCH) {
+            byPattern.computeIfAbsent(s.pattern(), k -> new ArrayList<>()).add(s);
             continue;
           }
           boolean anyWildcard = s.events().stream().anyMatch(p -> !p.exact());
@@ -122,7 +138,7 @@ public final class SubscriptionIndex implements FanOut {
           }
           for (EventPattern p : s.events()) exact.computeIfAbsent(p.text(), k -> new ArrayList<>()).add(s);
         }
-        lookup = new Lookup(exact, wildcard, bySubjectType);
+        lookup = new Lookup(exact, wildcard, bySubjectType, byPattern);
       }
       return lookup;
     }

@@ -3,13 +3,29 @@ package dev.crier.subscription;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Where subscriptions are kept. Secrets are stored encrypted by the implementation. */
 public interface SubscriptionStore {
 
   void create(Subscription subscription);
 
-  /** The next number in a kind's own sequence (broadcast receivers have numeric ids). */
+  /**
+   * Creates {@code subscription} unless {@code refusal} objects, in one transaction that first
+   * takes the named lock, so two such creations for the same lock run one after the other and
+   * each sees what the other wrote.
+   *
+   * @param refusal given the subscriptions of the same kind and url as they are once the lock is
+   *     held, says why this one may not be created, or empty when it may
+   * @return the refusal, or empty when the subscription was created
+   */
+  Optional<String> createUnlessRefused(
+      Subscription subscription, String lockName, Function<List<Subscription>, Optional<String>> refusal);
+
+  /**
+   * The next number in a kind's own sequence (broadcast receivers and watches have numeric ids),
+   * skipping numbers another kind already uses as an id.
+   */
   long nextNumber(Kind kind);
 
   /** Replaces the stored fields (not status, secrets or sequence); false when there is none. */
@@ -18,6 +34,9 @@ public interface SubscriptionStore {
   Optional<Subscription> find(String id);
 
   List<Subscription> list(Kind kind);
+
+  /** The subscriptions of a kind sent to exactly {@code url}. */
+  List<Subscription> listByUrl(Kind kind, String url);
 
   /** Every subscription that is not disabled: what the in-memory index holds. */
   List<Subscription> listEnabled();

@@ -58,6 +58,7 @@ public final class Webhooks {
             owner,
             List.of(),
             null,
+            null,
             now,
             now);
     store.create(s);
@@ -93,6 +94,7 @@ public final class Webhooks {
             current.owner(),
             current.subjects(),
             current.interval(),
+            current.pattern(),
             current.createdAt(),
             now());
     if (!store.update(updated)) throw new IllegalStateException("webhook " + current.id() + " vanished");

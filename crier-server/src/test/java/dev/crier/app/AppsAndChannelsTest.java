@@ -210,26 +210,35 @@ class AppsAndChannelsTest {
         acme.api().post("/v1/broadcast-receivers", "{\"name\": \"t\", \"url\": \"" + receiver.url("/app/iso-bc") + "\", \"subjects\": [\"timer\"], \"interval_seconds\": 1}")
             .json().get("id").longValue();
 
-    for (String path : List.of("/v1/subscriptions/" + sub, "/api/subs/" + sub, "/v1/webhooks/" + webhook, "/v1/broadcast-receivers/" + broadcast)) {
+    var watchCreated = acme.api().post("/v1/watches", "{\"pattern\": \"/projects/1\", \"endpoint\": \"" + receiver.url("/app/iso-watch") + "\"}");
+    assertThat(watchCreated.status()).as(watchCreated.body()).isEqualTo(201);
+    String watch = watchCreated.json().get("id").stringValue();
+    assertThat(acme.api().post("/v1/watches", "{\"pattern\": \"/projects/2\", \"endpoint\": \"https://elsewhere.example.com/w\"}").status())
+        .as("a token's watch endpoint lies inside its app").isEqualTo(422);
+    for (String path : List.of("/v1/subscriptions/" + sub, "/api/subs/" + sub, "/v1/webhooks/" + webhook, "/v1/broadcast-receivers/" + broadcast, "/v1/watches/" + watch)) {
       assertThat(globex.api().get(path).status()).as(path).isEqualTo(404);
       assertThat(acme.api().get(path).status()).as(path).isEqualTo(200);
       assertThat(admin.get(path).status()).as(path).isEqualTo(200);
     }
     assertThat(globex.api().get("/v1/webhooks").json().get("items")).isEmpty();
+    assertThat(globex.api().get("/v1/watches").json().get("items")).isEmpty();
     assertThat(globex.api().get("/api/subs").json().get("subs")).isEmpty();
     assertThat(globex.api().delete("/v1/webhooks/" + webhook).status()).isEqualTo(404);
     assertThat(globex.api().post("/v1/events", "{\"type\": \"client.create\"}").status()).as("publishing is the provider's").isEqualTo(403);
 
-    admin.post("/v1/events", "[{\"type\": \"client.create\", \"account\": \"globex\"}, {\"type\": \"timer.running\", \"account\": \"globex\", \"subject\": {\"url\": \"https://x/timers/1\"}}]");
-    admin.post("/v1/events", "[{\"type\": \"client.create\", \"account\": \"acme\", \"data\": {\"who\": \"acme\"}}, {\"type\": \"timer.running\", \"account\": \"acme\", \"subject\": {\"url\": \"https://x/timers/2\"}}]");
+    admin.post("/v1/events", "[{\"type\": \"client.create\", \"account\": \"globex\", \"subject\": {\"path\": \"/projects/1/x\"}}, {\"type\": \"timer.running\", \"account\": \"globex\", \"subject\": {\"url\": \"https://x/timers/1\"}}]");
+    admin.post("/v1/events", "[{\"type\": \"client.create\", \"account\": \"acme\", \"data\": {\"who\": \"acme\"}, \"subject\": {\"path\": \"/projects/1/y\"}}, {\"type\": \"timer.running\", \"account\": \"acme\", \"subject\": {\"url\": \"https://x/timers/2\"}}]");
     receiver.await("/app/iso-sub", 1, Duration.ofSeconds(10));
     receiver.await("/app/iso-wh", 1, Duration.ofSeconds(10));
     receiver.await("/app/iso-bc", 1, Duration.ofSeconds(10));
+    receiver.await("/app/iso-watch", 1, Duration.ofSeconds(10));
     Pause.millis(1500);
     assertThat(receiver.requests("/app/iso-wh")).hasSize(1);
     assertThat(receiver.requests("/app/iso-wh").get(0).json().get("data").get("who").stringValue()).isEqualTo("acme");
     assertThat(receiver.requests("/app/iso-sub")).hasSize(1);
     assertThat(receiver.requests("/app/iso-bc")).hasSize(1);
+    assertThat(receiver.requests("/app/iso-watch")).hasSize(1);
+    assertThat(receiver.requests("/app/iso-watch").get(0).json().get("path").stringValue()).isEqualTo("/projects/1/y");
     assertThat(receiver.requests("/app/iso-bc").get(0).json().get("subject").get("url").stringValue()).isEqualTo("https://x/timers/2");
   }
 

@@ -50,6 +50,19 @@ class SettingsTest {
   }
 
   @Test
+  void watchAliasesAreNoahsTableOrPrefixRootPairs() {
+    assertThat(Settings.load(Map.of(), Map.of()).watchAliases()).isEmpty();
+    assertThat(Settings.load(Map.of("CRIER_WATCH_ALIASES", "noah"), Map.of()).watchAliases())
+        .containsEntry("/a/", "//noah/application/")
+        .containsEntry("/e/", "//noah/ephemeral/")
+        .hasSize(5);
+    assertThat(Settings.load(Map.of(), Map.of(Settings.Key.WATCH_ALIASES, "/p=/projects, /t/=//timers/")).watchAliases())
+        .containsExactly(Map.entry("/p/", "/projects/"), Map.entry("/t/", "//timers/"));
+    assertThatThrownBy(() -> Settings.load(Map.of("CRIER_WATCH_ALIASES", "noha"), Map.of()))
+        .hasMessageContaining("CRIER_WATCH_ALIASES (--watch-aliases) must be 'noah' or comma-separated prefix=root pairs");
+  }
+
+  @Test
   void theDescriptionMasksSecrets() {
     Settings settings =
         Settings.load(

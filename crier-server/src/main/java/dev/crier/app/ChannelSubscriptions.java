@@ -56,7 +56,7 @@ public final class ChannelSubscriptions {
             SignatureScheme.SIGNED_REQUEST, true, 1, RetrySchedule.DEFAULT, Webhooks.DEFAULT_TIMEOUT, Status.ACTIVE,
             Secrets.of(app.secret()), new Owner(token.id(), app.id(), token.account()), List.of(), null, null, now, now);
     store.create(s);
-    listener.changed(s);
+    listener.created(s);
     return s;
   }
 

@@ -72,7 +72,7 @@ public final class BroadcastReceivers {
             now,
             now);
     store.create(s);
-    listener.changed(s);
+    listener.created(s);
     return s;
   }
 

@@ -35,6 +35,13 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   private final Clock clock;
   private final Duration retention;
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+  /**
+   * For subscriptions without a lane: the sub_seq up to which everything is handled, so a lane
+   * started for a commit's deliveries need not read the database first (ten thousand webhooks
+   * hearing one event cost ten thousand queries otherwise). Only this process's own knowledge:
+   * lanes started any other way (restart, backstop, resume) read the database.
+   */
+  private final Map<String, Long> watermarks = new ConcurrentHashMap<>();
   private volatile boolean running = true;
   private Thread backstop;
 
@@ -98,16 +105,21 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
             lanes.compute(
                 id,
                 (k, lane) -> {
-                  if (lane == null || lane.stopped) lane = newLane(k);
+                  if (lane == null || lane.stopped) lane = newLane(k, watermarks.remove(k));
                   if (lane != null) lane.offer(list);
                   return lane;
                 }));
   }
 
   private Lane newLane(String id) {
+    watermarks.remove(id);
+    return newLane(id, null);
+  }
+
+  private Lane newLane(String id, Long watermark) {
     Optional<Subscription> s = index.get(id);
     if (s.isEmpty() || s.get().status() != Status.ACTIVE || !s.get().kind().delivers() || !running) return null;
-    Lane lane = Lane.of(this, s.get());
+    Lane lane = Lane.of(this, s.get(), watermark);
     lane.start();
     return lane;
   }
@@ -120,6 +132,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
         (k, current) -> {
           if (current == lane && lane.inboxEmpty()) {
             retired[0] = true;
+            watermarks.put(k, lane.watermark());
             return null;
           }
           return current;
@@ -205,6 +218,13 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     subscriptionChanged(s);
   }
 
+  /** A new subscription has nothing pending: its first lane starts from the first commit, without a query. */
+  @Override
+  public void created(Subscription s) {
+    index.put(s);
+    if (s.kind().delivers()) watermarks.put(s.id(), 0L);
+  }
+
   @Override
   public void removed(String id) {
     subscriptionRemoved(id);
@@ -212,6 +232,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
 
   public void subscriptionRemoved(String id) {
     index.remove(id);
+    watermarks.remove(id);
     Lane lane = lanes.remove(id);
     if (lane != null) lane.stop();
   }

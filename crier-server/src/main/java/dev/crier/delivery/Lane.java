@@ -43,8 +43,25 @@ abstract class Lane {
     this.subscription = subscription;
   }
 
-  static Lane of(Engine engine, Subscription subscription) {
-    return subscription.ordered() ? new OrderedLane(engine, subscription) : new UnorderedLane(engine, subscription);
+  /**
+   * A lane for {@code subscription}.
+   *
+   * @param watermark when known (the last lane of this subscription retired with nothing left
+   *     below it), the lane trusts the deliveries handed to it from there on instead of reading
+   *     the database first; null makes it read the database
+   */
+  static Lane of(Engine engine, Subscription subscription, Long watermark) {
+    Lane lane = subscription.ordered() ? new OrderedLane(engine, subscription) : new UnorderedLane(engine, subscription);
+    if (watermark != null) {
+      lane.loadedThrough = watermark;
+      lane.more = false;
+    }
+    return lane;
+  }
+
+  /** Where this lane stands when it retires idle: every delivery up to here is handled. */
+  long watermark() {
+    return loadedThrough;
   }
 
   void start() {

@@ -127,6 +127,20 @@ final class WebhookRequest {
     else out.putRawValue(name, new RawValue(json));
   }
 
+  /** A signer per subscription, rebuilt when its secrets change (decoding them costs per attempt). */
+  private record Signer(List<String> secrets, StandardWebhooks standard) {}
+
+  private final Map<String, Signer> signers = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private StandardWebhooks signer(String subscriptionId, List<String> secrets) {
+    Signer cached = signers.get(subscriptionId);
+    if (cached == null || !cached.secrets().equals(secrets)) {
+      cached = new Signer(List.copyOf(secrets), StandardWebhooks.of(secrets.toArray(String[]::new)));
+      signers.put(subscriptionId, cached);
+    }
+    return cached.standard();
+  }
+
   /** The headers of one attempt, signed at this moment. */
   List<Map.Entry<String, String>> headers(
       Subscription s, String deliveryId, String eventType, byte[] body, boolean redelivery) {
@@ -139,7 +153,7 @@ final class WebhookRequest {
     switch (s.signature()) {
       case STANDARD -> {
         List<String> secrets = s.secrets().valid(clock.instant());
-        StandardWebhooks signer = StandardWebhooks.of(secrets.toArray(String[]::new));
+        StandardWebhooks signer = signer(s.id(), secrets);
         signer.headers("msg_" + deliveryId, clock.instant().getEpochSecond(), body)
             .forEach((name, value) -> headers.add(Map.entry(name, value)));
       }

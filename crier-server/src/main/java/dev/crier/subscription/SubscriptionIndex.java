@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,31 +24,34 @@ import tools.jackson.databind.json.JsonMapper;
 public final class SubscriptionIndex implements FanOut {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  /** An immutable lookup, and the change count of the map it was built from. */
   private record Lookup(
+      long version,
       Map<String, List<Subscription>> exact,
       List<Subscription> wildcard,
       Map<String, List<Subscription>> bySubjectType,
       Map<String, List<Subscription>> byPattern) {}
 
   private final Map<String, Subscription> byId = new ConcurrentHashMap<>();
-  private volatile Lookup lookup = new Lookup(Map.of(), List.of(), Map.of(), Map.of());
-  private volatile boolean stale;
+  /** Bumped after every change to {@link #byId}; a lookup built from an older count is stale. */
+  private final AtomicLong changes = new AtomicLong();
+  private volatile Lookup lookup = new Lookup(-1, Map.of(), List.of(), Map.of(), Map.of());
 
   public SubscriptionIndex(List<Subscription> enabled) {
     for (Subscription s : enabled) byId.put(s.id(), s);
-    stale = true;
+    changes.incrementAndGet();
   }
 
   /** Adds or replaces a subscription; a disabled one is removed. */
   public void put(Subscription s) {
     if (s.status() == Status.DISABLED) byId.remove(s.id());
     else byId.put(s.id(), s);
-    stale = true;
+    changes.incrementAndGet();
   }
 
   public void remove(String id) {
     byId.remove(id);
-    stale = true;
+    changes.incrementAndGet();
   }
 
   /** Every subscription of a kind held now (active and halted). */
@@ -113,11 +117,18 @@ public final class SubscriptionIndex implements FanOut {
     return s.filter().matches(data[0]);
   }
 
+  /**
+   * The lookup for the map as it is now. A change made before this call (a put that returned) is
+   * always in the answer: the count is read first and a lookup built from an older count is
+   * rebuilt, so a publisher never routes by a lookup that misses a subscription already created.
+   */
   private Lookup current() {
-    if (!stale) return lookup;
+    long now = changes.get();
+    Lookup current = lookup;
+    if (current.version() >= now) return current;
     synchronized (this) {
-      if (stale) {
-        stale = false;
+      now = changes.get();
+      if (lookup.version() < now) {
         Map<String, List<Subscription>> exact = new HashMap<>();
         List<Subscription> wildcard = new ArrayList<>();
         Map<String, List<Subscription>> bySubjectType = new HashMap<>();
@@ -138,7 +149,7 @@ public final class SubscriptionIndex implements FanOut {
           }
           for (EventPattern p : s.events()) exact.computeIfAbsent(p.text(), k -> new ArrayList<>()).add(s);
         }
-        lookup = new Lookup(exact, wildcard, bySubjectType, byPattern);
+        lookup = new Lookup(now, exact, wildcard, bySubjectType, byPattern);
       }
       return lookup;
     }

@@ -4,5 +4,10 @@ package dev.crier.subscription;
 public interface SubscriptionListener {
   void changed(Subscription subscription);
 
+  /** A subscription was just created (nothing can be pending for it yet). */
+  default void created(Subscription subscription) {
+    changed(subscription);
+  }
+
   void removed(String id);
 }

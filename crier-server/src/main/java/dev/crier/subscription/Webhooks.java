@@ -62,7 +62,7 @@ public final class Webhooks {
             now,
             now);
     store.create(s);
-    listener.changed(s);
+    listener.created(s);
     return s;
   }
 

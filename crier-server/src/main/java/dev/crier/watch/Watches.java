@@ -90,7 +90,7 @@ public final class Watches {
             now);
     Optional<String> refused = store.createUnlessRefused(s, lockName(endpoint), existing -> refusal(watched, existing));
     if (refused.isPresent()) throw new WatchRefusedException(refused.get());
-    listener.changed(s);
+    listener.created(s);
     return s;
   }
 

@@ -60,7 +60,7 @@ public final class Bench {
       }
       if (target != null && (key == null || key.isBlank())) throw new IllegalArgumentException("--target needs --key (the admin key)");
       if (target != null && dbUrl != null) throw new IllegalArgumentException("--db-url configures the servers the bench starts; with --target it has no effect");
-      receiver(receiver);
+      Bench.receiverKind(receiver);
     }
   }
 
@@ -80,10 +80,11 @@ public final class Bench {
   private List<Row> run() {
     List<Row> rows = new ArrayList<>();
     String database = options.target != null ? "remote" : options.dbUrl != null ? "postgresql" : "sqlite";
-    out.printf(Locale.ROOT, "crier bench: %s on %s, %s per scenario after %s warm-up, %d cores%n",
+    double loadBefore = ProcessStats.loadAverage();
+    out.printf(Locale.ROOT, "crier bench: %s on %s, %s per scenario after %s warm-up, %d cores, load average %.2f%n",
         String.join(",", options.scenarios), options.target != null ? options.target : database + " (a fresh child server per scenario)",
-        human(options.duration), human(options.warmup), Runtime.getRuntime().availableProcessors());
-    try (Receiver receiver = Receiver.start(receiver(options.receiver), "Crier")) {
+        human(options.duration), human(options.warmup), Runtime.getRuntime().availableProcessors(), loadBefore);
+    try (Receiver receiver = Receiver.start(receiverKind(options.receiver), "Crier")) {
       for (String name : options.scenarios) {
         Scenario scenario = Scenario.named(name, options.backlog).orElseThrow();
         rows.add(runOne(scenario, receiver, database));
@@ -99,8 +100,11 @@ public final class Bench {
             : r);
       }
     }
+    double loadAfter = ProcessStats.loadAverage();
     out.println();
     Report.print(rows, out);
+    out.printf(Locale.ROOT, "load average (1 min): %.2f before, %.2f after; other work on this machine skews every figure%n",
+        loadBefore, loadAfter);
     if (options.json != null) {
       Map<String, Object> context = new LinkedHashMap<>();
       context.put("at", Instant.now().toString());
@@ -110,6 +114,8 @@ public final class Bench {
       context.put("warmup_seconds", options.warmup.toMillis() / 1000.0);
       context.put("receiver", options.receiver);
       context.put("java", System.getProperty("java.version"));
+      context.put("load_average_before", loadBefore);
+      context.put("load_average_after", loadAfter);
       context.put("server_heap", options.target == null ? "-Xmx" + ChildServer.HEAP : "unknown");
       Report.writeJson(rows, context, options.json);
       out.println("JSON written to " + options.json);
@@ -147,7 +153,7 @@ public final class Bench {
     }
   }
 
-  static Receiver.Kind receiver(String name) {
+  static Receiver.Kind receiverKind(String name) {
     return switch (Optional.ofNullable(name).orElse("jetty").toLowerCase(Locale.ROOT)) {
       case "jetty" -> Receiver.Kind.JETTY;
       case "jdk" -> Receiver.Kind.JDK;

@@ -26,7 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class CrierApi implements AutoCloseable {
   static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final long TIMEOUT_SECONDS = 60;
+  private static final long TIMEOUT_SECONDS = 120;
 
   private final URI base;
   private final String authorization;
@@ -41,7 +41,7 @@ final class CrierApi implements AutoCloseable {
     client.setExecutor(threads);
     client.setMaxConnectionsPerDestination(256);
     client.setMaxRequestsQueuedPerDestination(64 * 1024);
-    client.setIdleTimeout(30_000);
+    client.setIdleTimeout(120_000);
     try {
       client.start();
     } catch (Exception e) {

@@ -77,11 +77,16 @@ final class FanoutWideScenario implements Scenario {
     details.put("rounds", lastReceipt.size());
     details.put("last_receipt_seconds_per_round", lastReceipt);
     details.put("last_receipt_seconds_worst", worst);
+    details.put("note", "rates and CPU% are over the rounds' busy time (publish to last receipt), not the pauses");
     String notes = String.format(Locale.ROOT, "1 event to %,d webhooks: last receipt after %.2f s (worst of %d rounds, best %.2f s)",
         WEBHOOKS, worst, lastReceipt.size(), best);
     // Rates over the rounds themselves (publish to last receipt), not the pauses between them.
     double busy = lastReceipt.stream().mapToDouble(Double::doubleValue).sum();
-    Run.Window rounds = new Run.Window(busy > 0 ? busy : window.seconds(), window.serverCpuPercent(), window.benchCpuPercent());
+    // CPU is rescaled to the same time, so CPU per delivery stays the CPU of the whole window.
+    double scale = busy > 0 ? window.seconds() / busy : 1;
+    Run.Window rounds = new Run.Window(busy > 0 ? busy : window.seconds(),
+        window.serverCpuPercent() < 0 ? -1 : window.serverCpuPercent() * scale,
+        window.benchCpuPercent() < 0 ? -1 : window.benchCpuPercent() * scale);
     return run.row(rounds, events, d.received(), d.latency, errors, Math.max(0, d.outstanding()), notes, details);
   }
 }

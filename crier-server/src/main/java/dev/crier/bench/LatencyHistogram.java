@@ -41,6 +41,7 @@ final class LatencyHistogram {
   long percentile(double fraction) {
     long n = total.get();
     if (n == 0) return -1;
+    if (fraction >= 1.0) return max.get();
     long rank = Math.max(1, (long) Math.ceil(fraction * n));
     long seen = 0;
     for (int i = 0; i < BUCKETS; i++) {

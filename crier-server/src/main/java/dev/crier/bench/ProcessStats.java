@@ -7,8 +7,7 @@ import java.util.OptionalLong;
 
 /**
  * CPU time and peak resident memory of a local process, read from {@code /proc} (Linux). Peak RSS
- * is the kernel's high-water mark, {@code VmHWM}; {@link #resetPeak} starts a new one where the
- * kernel allows it.
+ * is the kernel's high-water mark, {@code VmHWM}, over the process's whole life.
  */
 final class ProcessStats {
   /** USER_HZ: the unit of utime and stime; 100 on every Linux build one meets. */
@@ -53,12 +52,12 @@ final class ProcessStats {
     return OptionalLong.empty();
   }
 
-  /** Asks the kernel to start a new peak RSS from the current RSS (Linux 4.0+, own processes). */
-  void resetPeak() {
+  /** The machine's 1-minute load average ({@code /proc/loadavg}); -1 when unreadable. */
+  static double loadAverage() {
     try {
-      Files.writeString(Path.of("/proc", Long.toString(pid), "clear_refs"), "5");
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     } catch (IOException | RuntimeException e) {
-      // the peak then covers the process's whole life, which is still an upper bound
+      return -1;
     }
   }
 

@@ -15,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** The bench's results as a text table (for people) and as JSON (for tools and history). */
 final class Report {
   private static final String[] HEADER = {
-    "scenario", "db", "events/s", "deliveries/s", "p50 ms", "p95 ms", "p99 ms", "server CPU", "peak RSS",
+    "scenario", "db", "events/s", "deliveries/s", "p50 ms", "p95 ms", "p99 ms", "server CPU", "CPU µs/delivery", "peak RSS",
     "peak heap", "errors pub/miss", "notes"
   };
 
@@ -27,7 +27,7 @@ final class Report {
     for (Row r : rows) {
       lines.add(new String[] {
         r.scenario(), r.database(), rate(r.eventsPerSecond()), rate(r.deliveriesPerSecond()), ms(r.p50Ms()),
-        ms(r.p95Ms()), ms(r.p99Ms()), percent(r.serverCpuPercent()), mib(r.peakRssBytes()), mib(r.peakHeapBytes()),
+        ms(r.p95Ms()), ms(r.p99Ms()), percent(r.serverCpuPercent()), micros(cpuPerDelivery(r)), mib(r.peakRssBytes()), mib(r.peakHeapBytes()),
         r.publishErrors() + "/" + r.missing(), r.notes() == null ? "" : r.notes()
       });
     }
@@ -64,6 +64,19 @@ final class Report {
     } catch (IOException e) {
       throw new UncheckedIOException("could not write " + file, e);
     }
+  }
+
+  /**
+   * CPU time the server spent per delivery completed, in microseconds: unlike the rates, this
+   * hardly depends on what else the machine is doing, so it is the figure to compare across runs.
+   */
+  static double cpuPerDelivery(Row r) {
+    if (r.serverCpuPercent() < 0 || r.deliveries() <= 0 || r.seconds() <= 0) return -1;
+    return r.serverCpuPercent() / 100.0 * r.seconds() / r.deliveries() * 1e6;
+  }
+
+  static String micros(double us) {
+    return us < 0 ? "n/a" : String.format(Locale.ROOT, "%,.0f", us);
   }
 
   private static String pad(String s, int width, boolean right) {

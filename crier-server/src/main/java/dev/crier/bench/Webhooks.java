@@ -14,7 +14,8 @@ import tools.jackson.databind.node.ObjectNode;
 /** Setting up and tearing down a scenario's webhooks, and the events it publishes to them. */
 final class Webhooks {
   static final String COLLECTION = "/v1/webhooks";
-  private static final int PARALLEL = 16;
+  // Creating is one SQLite write each; more in parallel only queues them on its one writer lock.
+  private static final int PARALLEL = 2;
 
   private Webhooks() {}
 
@@ -37,7 +38,7 @@ final class Webhooks {
             spec.put("url", run.receiver.url(route) + hook);
             spec.putArray("events").add(eventType);
             adjust.accept(spec);
-            ids.add(run.api.create(COLLECTION, spec));
+            ids.add(createRetrying(run, COLLECTION, spec));
           } finally {
             parallel.release();
           }
@@ -49,6 +50,18 @@ final class Webhooks {
       throw new IllegalStateException("could not create the webhooks: " + e.getMessage(), e);
     }
     return ids;
+  }
+
+  /** Creates one subscription, retrying while Crier answers 503 (its database busy with the others). */
+  static String createRetrying(Run run, String collection, ObjectNode spec) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return run.api.create(collection, spec);
+      } catch (IllegalStateException e) {
+        if (attempt >= 30 || e.getMessage() == null || !e.getMessage().contains("answered 503")) throw e;
+        Run.sleep(Math.min(2_000, 100L * attempt));
+      }
+    }
   }
 
   /** Deletes what a scenario created, unless its server is thrown away anyway. */

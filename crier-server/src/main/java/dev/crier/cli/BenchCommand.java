@@ -23,14 +23,14 @@ import picocli.CommandLine.Option;
     })
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--scenario", split = ",", paramLabel = "NAME",
-      description = "scenarios to run, comma-separated, or all (default: all)")
+      description = "scenarios to run, comma-separated; all (the default), or none (with --baseline)")
   List<String> scenarios = new ArrayList<>(List.of("all"));
 
   @Option(names = "--duration", paramLabel = "TIME", description = "measured time per scenario, e.g. 30s, 2m (default 30s)")
   String duration = "30s";
 
-  @Option(names = "--warmup", paramLabel = "TIME", description = "unmeasured load before each window (default 5s)")
-  String warmup = "5s";
+  @Option(names = "--warmup", paramLabel = "TIME", description = "unmeasured load before each window: JIT, pools (default 10s)")
+  String warmup = "10s";
 
   @Option(names = "--db-url", paramLabel = "JDBC", description = "PostgreSQL for the servers the bench starts (a fresh schema each, dropped after)")
   String dbUrl;
@@ -66,7 +66,9 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() {
     Bench.Options options;
     try {
-      List<String> names = scenarios.contains("all") ? Bench.SCENARIOS : scenarios.stream().map(String::trim).toList();
+      List<String> names =
+          scenarios.contains("all") ? Bench.SCENARIOS
+              : scenarios.contains("none") ? List.of() : scenarios.stream().map(String::trim).toList();
       options = new Bench.Options(names, duration(duration, "--duration"), duration(warmup, "--warmup"), dbUrl, target, key,
           baseline, json, backlog, jfr, receiver, keep, serverJvmArgs);
     } catch (IllegalArgumentException e) {

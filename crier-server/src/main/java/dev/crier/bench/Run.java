@@ -89,6 +89,7 @@ final class Run implements AutoCloseable {
     windowStart = System.nanoTime();
     serverCpuStart = server.process().map(ProcessStats::cpuSeconds).orElse(-1.0);
     benchCpuStart = bench.cpuSeconds();
+    say("measuring for " + duration.toSeconds() + " s");
     if (jfrDir != null) {
       Path file = jfrDir.toAbsolutePath().resolve(scenario + "-" + server.database() + ".jfr");
       recording = server.jcmd("JFR.start", "name=bench", "settings=profile", "filename=" + file);

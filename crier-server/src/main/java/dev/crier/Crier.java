@@ -119,7 +119,7 @@ public final class Crier implements AutoCloseable {
       ops.connect(publisher);
       Webhooks webhooks = new Webhooks(subscriptions, catalog, engine, clock);
       BroadcastReceivers receivers = new BroadcastReceivers(subscriptions, catalog, engine, clock);
-      Apps apps = new Apps(appStore, engine, clock);
+      Apps apps = new Apps(appStore, catalog, engine, clock);
       audience.set(apps);
       ChannelSubscriptions channels =
           new ChannelSubscriptions(subscriptions, catalog, engine, clock, settings.allowHttpCallbacks());

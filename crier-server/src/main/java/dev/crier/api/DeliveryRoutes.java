@@ -7,9 +7,9 @@ import dev.crier.delivery.DeliveryStore;
 import dev.crier.delivery.DeliveryView;
 import dev.crier.delivery.Engine;
 import dev.crier.delivery.SendResult;
+import dev.crier.subscription.Kind;
 import dev.crier.subscription.Subscription;
 import dev.crier.subscription.SubscriptionStore;
-import dev.crier.subscription.Webhooks;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -20,28 +20,30 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** The delivery log: what was sent, what came back, and sending one again. */
 final class DeliveryRoutes {
-  private final Webhooks webhooks;
   private final SubscriptionStore subscriptions;
   private final DeliveryStore deliveries;
   private final Engine engine;
 
-  DeliveryRoutes(Webhooks webhooks, SubscriptionStore subscriptions, DeliveryStore deliveries, Engine engine) {
-    this.webhooks = webhooks;
+  DeliveryRoutes(SubscriptionStore subscriptions, DeliveryStore deliveries, Engine engine) {
     this.subscriptions = subscriptions;
     this.deliveries = deliveries;
     this.engine = engine;
   }
 
   void register(RoutesConfig routes) {
-    routes.get("/v1/webhooks/{id}/deliveries", this::page);
+    routes.get("/v1/webhooks/{id}/deliveries", ctx -> page(ctx, Kind.WEBHOOK, "webhook"));
+    routes.get("/v1/watches/{id}/deliveries", ctx -> page(ctx, Kind.WATCH, "watch"));
+    routes.get("/v1/subscriptions/{id}/deliveries", ctx -> page(ctx, Kind.CHANNEL, "subscription"));
     routes.get("/v1/deliveries/{id}", this::find);
     routes.post("/v1/deliveries/{id}/redeliver", this::redeliver);
   }
 
-  private void page(Context ctx) {
+  /** One subscription's deliveries, newest first; every kind that delivers has this log. */
+  private void page(Context ctx, Kind kind, String noun) {
     String id = ctx.pathParam("id");
-    ProblemException missing = ProblemException.notFound("no webhook with id '" + id + "'");
-    Access.visible(ctx, webhooks.find(id).orElseThrow(() -> missing), missing);
+    ProblemException missing = ProblemException.notFound("no " + noun + " with id '" + id + "'");
+    Subscription s = subscriptions.find(id).filter(found -> found.kind() == kind).orElseThrow(() -> missing);
+    Access.visible(ctx, s, missing);
     Query query = new Query(ctx, "status", "after", "limit");
     String status = query.oneOf("status", null, "pending", "delivered", "failed", "filtered");
     Long after = query.longValue("after");
@@ -136,6 +138,7 @@ final class DeliveryRoutes {
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("id", d.id());
     out.put("webhook_id", d.subscriptionId());
+    out.put("subscription_id", d.subscriptionId());
     out.put("sub_seq", d.subSeq());
     out.put("event_id", d.event().id());
     out.put("event_type", d.event().type());

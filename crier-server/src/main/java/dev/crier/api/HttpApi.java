@@ -103,7 +103,7 @@ public final class HttpApi {
                   .register(config.routes);
               new WebhookRoutes(parts.webhooks(), parts.catalog(), parts.engine(), parts.publisher(), parts.ops(), parts.maxBodyBytes())
                   .register(config.routes);
-              new DeliveryRoutes(parts.webhooks(), parts.subscriptions(), parts.deliveries(), parts.engine()).register(config.routes);
+              new DeliveryRoutes(parts.subscriptions(), parts.deliveries(), parts.engine()).register(config.routes);
               new BroadcastRoutes(parts.receivers(), parts.catalog(), parts.broadcasts(), parts.maxBodyBytes()).register(config.routes);
               new AppRoutes(parts.apps(), parts.maxBodyBytes()).register(config.routes);
               new RelayRoutes(parts.relay(), parts.subscriptions(), parts.maxBodyBytes()).register(config.routes);

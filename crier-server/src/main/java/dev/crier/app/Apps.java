@@ -2,6 +2,9 @@ package dev.crier.app;
 
 import dev.crier.delivery.Audience;
 import dev.crier.event.Event;
+import dev.crier.event.EventCatalog;
+import dev.crier.event.EventType;
+import dev.crier.event.EventTypeName;
 import dev.crier.event.EventIds;
 import dev.crier.subscription.EndpointUrl;
 import dev.crier.subscription.InvalidSubscriptionException;
@@ -39,15 +42,20 @@ public final class Apps implements Audience {
 
   private record Cached(Optional<Token> token, Instant at) {}
 
+  private record ScopeName(String name, Instant at) {}
+
   private final AppStore store;
   private final SubscriptionListener listener;
   private final Clock clock;
   private final EventIds ids;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Cached> tokens = new ConcurrentHashMap<>();
+  private final Map<String, ScopeName> scopeNames = new ConcurrentHashMap<>();
+  private final EventCatalog catalog;
 
-  public Apps(AppStore store, SubscriptionListener listener, Clock clock) {
+  public Apps(AppStore store, EventCatalog catalog, SubscriptionListener listener, Clock clock) {
     this.store = store;
+    this.catalog = catalog;
     this.listener = listener;
     this.clock = clock;
     this.ids = new EventIds(clock);
@@ -179,6 +187,14 @@ public final class Apps implements Audience {
     if (token.isEmpty() || !token.get().activeAt(clock.instant())) {
       return Optional.of("not sent: the subscription's token was revoked or has expired");
     }
+    // Scope is checked when a subscription is made, but a watch hears any type on its path and a
+    // pattern such as '*' also matches types declared later: the scope must hold for each event.
+    if (!event.type().startsWith("crier.")) {
+      String scopeName = scopeNameOf(event.type());
+      if (!token.get().scope().allows(event.type(), scopeName)) {
+        return Optional.of("not sent: the token's scope does not include '" + Scope.needed(event.type(), scopeName) + "' (or '" + scopeName + "')");
+      }
+    }
     List<String> missing = new ArrayList<>(event.requiredPermissions());
     missing.removeAll(token.get().permissions());
     if (!missing.isEmpty()) {
@@ -195,6 +211,18 @@ public final class Apps implements Audience {
     if (token.isEmpty() || app.isEmpty()) return Optional.empty();
     Token t = token.get();
     return Optional.of(new Channel(app.get().secret(), t.account(), t.userId(), t.subDomain(), t.plain(), t.expiresAt()));
+  }
+
+  /** The scope name that grants an event type (its declared one, else its resource's plural). */
+  private String scopeNameOf(String type) {
+    Instant now = Instant.now();
+    ScopeName cached = scopeNames.get(type);
+    if (cached == null || cached.at.plus(CACHE).isBefore(now)) {
+      String declared = catalog.find(type).map(EventType::scope).orElse(null);
+      cached = new ScopeName(Scope.nameFor(EventTypeName.resourceOf(type), declared), now);
+      scopeNames.put(type, cached);
+    }
+    return cached.name;
   }
 
   private Optional<Token> cachedToken(String id) {

@@ -31,8 +31,9 @@ public final class Webhooks {
     this.clock = clock;
   }
 
-  public Subscription create(WebhookSpec spec, Owner owner) {
+  public synchronized Subscription create(WebhookSpec spec, Owner owner) {
     List<InvalidSubscriptionException.Problem> problems = new ArrayList<>();
+    relayTaken(spec.url(), owner, null).ifPresent(reason -> problems.add(problem("url", reason)));
     if (spec.url() == null) problems.add(problem("url", "is required"));
     if (spec.events() == null) problems.add(problem("events", "is required (or resource and event)"));
     SignatureScheme signature = spec.signature() != null ? spec.signature() : SignatureScheme.STANDARD;
@@ -66,8 +67,9 @@ public final class Webhooks {
     return s;
   }
 
-  public Subscription update(Subscription current, WebhookSpec spec) {
+  public synchronized Subscription update(Subscription current, WebhookSpec spec) {
     List<InvalidSubscriptionException.Problem> problems = new ArrayList<>();
+    relayTaken(spec.url(), current.owner(), current.id()).ifPresent(reason -> problems.add(problem("url", reason)));
     if (spec.secret() != null) problems.add(problem("secret", "cannot be changed here; use rotate-secret"));
     SignatureScheme signature = spec.signature() != null ? spec.signature() : current.signature();
     if (spec.signature() == SignatureScheme.STANDARD && current.signature() != SignatureScheme.STANDARD) {
@@ -198,6 +200,21 @@ public final class Webhooks {
         problems.add(problem(field, "'" + pattern.text() + "' matches no declared event type"));
       }
     }
+  }
+
+  /**
+   * A relay name belongs to one caller (the admin, or one app token): deliveries go to whoever
+   * listens on the name, so a second caller's webhook on it would let them hear the first's.
+   * Create and update are synchronized so two callers cannot claim a free name at once.
+   */
+  private Optional<String> relayTaken(String url, Owner owner, String self) {
+    if (url == null || !url.startsWith("relay:")) return Optional.empty();
+    String caller = owner == null ? null : owner.token();
+    boolean taken =
+        store.list(Kind.WEBHOOK).stream()
+            .anyMatch(s -> url.equals(s.url()) && !s.id().equals(self)
+                && !java.util.Objects.equals(caller, s.owner() == null ? null : s.owner().token()));
+    return taken ? Optional.of("the relay name '" + url.substring(6) + "' is used by another integration; choose another") : Optional.empty();
   }
 
   /** A webhook may also target {@code relay:<name>}: deliveries go to connected {@code crier listen} clients. */

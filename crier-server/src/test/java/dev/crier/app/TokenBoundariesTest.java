@@ -160,6 +160,28 @@ class TokenBoundariesTest {
         .isEqualTo(404);
   }
 
+  @Test
+  void noahsRoutesFindOnlyTheCallersOwnWatches() {
+    Integration owner = integration("acme", "clients");
+    Integration stranger = integration("acme", "clients");
+    String body = "{\"pattern\": \"//noah/application/x" + System.nanoTime() + "\", \"endpoint\": \"" + receiver.url("/app/noah") + "\"}";
+    var created = owner.api().put("/w/", body);
+    assertThat(created.status()).as(created.body()).isEqualTo(200);
+    String name = created.json().get("name").stringValue();
+
+    assertThat(stranger.api().get("/v1/watches/" + name).status()).isEqualTo(404);
+    assertThat(stranger.api().get("/v1/watches").json().get("items")).isEmpty();
+    var refused = stranger.api().send("DELETE", "/w/", body, "application/json");
+    assertThat(refused.status()).isEqualTo(404);
+    assertThat(refused.json().get("error_message").stringValue()).isEqualTo("Resource not found");
+    assertThat(owner.api().get("/v1/watches/" + name).status()).as("the owner's watch is still there").isEqualTo(200);
+
+    var deleted = owner.api().send("DELETE", "/w/", body, "application/json");
+    assertThat(deleted.status()).isEqualTo(200);
+    assertThat(deleted.json().get("action").stringValue()).isEqualTo("delete");
+    assertThat(owner.api().get("/v1/watches/" + name).status()).isEqualTo(404);
+  }
+
   private static void publish(String type, String account, String path) {
     var r = admin.post("/v1/events", "{\"type\": \"" + type + "\", \"account\": \"" + account + "\", \"subject\": {\"path\": \"" + path + "\"}}");
     assertThat(r.status()).as(r.body()).isEqualTo(202);

@@ -116,6 +116,9 @@ final class AddressGuard implements SocketAddressResolver {
     if (a == 100 && (b & 0xc0) == 64) return "CGNAT";
     if ((a & 0xf0) == 224) return "multicast";
     if (a == 255 && b == 255 && c == 255 && d == 255) return "broadcast";
+    if ((a & 0xf0) == 240) return "reserved";
+    if (a == 198 && (b & 0xfe) == 18) return "benchmarking";
+    if (a == 192 && b == 0 && c == 0) return "IETF protocol assignments";
     return null;
   }
 
@@ -131,10 +134,25 @@ final class AddressGuard implements SocketAddressResolver {
     }
     int first = b[0] & 0xff;
     int second = b[1] & 0xff;
+    // Translation prefixes carry an IPv4 address that a gateway may connect to on our behalf.
+    if (startsWith(b, NAT64)) return carried(ipv4Reason(b, 12), "NAT64");
+    if (first == 0x20 && second == 0x02) return carried(ipv4Reason(b, 2), "6to4");
     if ((first & 0xfe) == 0xfc) return "unique local";
     if (first == 0xfe && (second & 0xc0) == 0x80) return "link-local";
     if (first == 0xfe && (second & 0xc0) == 0xc0) return "site-local"; // deprecated, still private
     if (first == 0xff) return "multicast";
     return null;
+  }
+
+  /** 64:ff9b::/96, the well-known NAT64 prefix (RFC 6052). */
+  private static final byte[] NAT64 = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+
+  private static boolean startsWith(byte[] address, byte[] prefix) {
+    for (int i = 0; i < prefix.length; i++) if (address[i] != prefix[i]) return false;
+    return true;
+  }
+
+  private static String carried(String ipv4Reason, String how) {
+    return ipv4Reason == null ? null : ipv4Reason + " (via " + how + ")";
   }
 }

@@ -57,7 +57,7 @@ public final class SqlDeliveries implements DeliveryStore {
       Instant receivedAt) {
     List<NewEvent> bySeq = new ArrayList<>(events);
     bySeq.sort(Comparator.comparingLong(e -> seqs.get(e.id())));
-    Map<String, Integer> counts = new LinkedHashMap<>();
+    Map<String, Integer> counts = new java.util.TreeMap<>(); // by id: every committer locks subscription rows in one order
     for (NewEvent event : bySeq) {
       for (String target : deliveriesOf(targetsOf, event)) counts.merge(target, 1, Integer::sum);
     }

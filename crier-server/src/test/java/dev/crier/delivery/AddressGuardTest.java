@@ -49,6 +49,15 @@ class AddressGuardTest {
     "0.1.2.3, unspecified",
     "::, unspecified",
     "255.255.255.255, broadcast",
+    "240.0.0.1, reserved",
+    "198.18.0.1, benchmarking",
+    "198.19.255.255, benchmarking",
+    "192.0.0.8, IETF protocol assignments",
+    "64:ff9b::a00:1, private (via NAT64)",
+    "64:ff9b::7f00:1, loopback (via NAT64)",
+    "64:ff9b::a9fe:a9fe, link-local (via NAT64)",
+    "2002:c0a8:101::1, private (via 6to4)",
+    "2002:7f00:1::1, loopback (via 6to4)",
   })
   void refusesInternalRanges(String address, String reason) {
     assertThat(AddressGuard.forbiddenReason(ip(address))).contains(reason);
@@ -102,6 +111,11 @@ class AddressGuardTest {
         "::ffff:93.184.216.34",
         "fbff::1",
         "fe00::1",
+        "198.17.255.255",
+        "198.20.0.1",
+        "192.0.1.1",
+        "64:ff9b::5db8:d822",
+        "2002:5db8:d822::1",
       })
   void allowsPublicAddresses(String address) {
     assertThat(AddressGuard.forbiddenReason(ip(address))).isEmpty();

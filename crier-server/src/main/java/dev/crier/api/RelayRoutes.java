@@ -81,17 +81,32 @@ final class RelayRoutes {
     if (status == null || !status.isIntegralNumber()) f.error("status", "must be the local answer's status code, or 0 when it could not be reached");
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     JsonNode rawHeaders = f.raw("headers");
-    if (rawHeaders != null) rawHeaders.forEach(pair -> headers.add(Map.entry(pair.get(0).asString(), pair.get(1).asString())));
+    if (rawHeaders != null) {
+      for (JsonNode pair : rawHeaders) {
+        if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isString() || !pair.get(1).isString()) {
+          f.error("headers", "must be a list of [name, value] pairs of strings");
+          break;
+        }
+        headers.add(Map.entry(pair.get(0).asString(), pair.get(1).asString()));
+      }
+    }
     String body = f.optionalString("body", maxBodyBytes);
+    byte[] bytes = new byte[0];
+    try {
+      if (body != null) bytes = Base64.getDecoder().decode(body);
+    } catch (IllegalArgumentException e) {
+      f.error("body", "must be the local answer's body in base64");
+    }
     String error = f.optionalString("error", 2000);
     JsonNode millis = f.raw("duration_ms");
+    if (millis != null && !millis.isIntegralNumber()) f.error("duration_ms", "must be a whole number of milliseconds");
     if (!errors.isEmpty()) throw ProblemException.validation(errors);
     boolean waited =
         hub.report(
             ctx.pathParam("id"),
             status.intValue(),
             headers,
-            body == null ? new byte[0] : Base64.getDecoder().decode(body),
+            bytes,
             error,
             Duration.ofMillis(millis == null ? 0 : millis.asLong()));
     if (!waited) throw ProblemException.notFound("no delivery is waiting for '" + ctx.pathParam("id") + "' (it timed out?)");

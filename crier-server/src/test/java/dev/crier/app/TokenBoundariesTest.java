@@ -182,6 +182,13 @@ class TokenBoundariesTest {
     assertThat(owner.api().get("/v1/watches/" + name).status()).isEqualTo(404);
   }
 
+  @Test
+  void aMalformedRelayReportIsRefusedByField() {
+    var r = admin.post("/v1/relay/anyone/results/some-id", "{\"status\": 200, \"headers\": [[\"a\"]], \"body\": \"%%%\", \"duration_ms\": \"soon\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(422);
+    assertThat(r.json().get("errors").findValuesAsString("field")).containsExactlyInAnyOrder("headers", "body", "duration_ms");
+  }
+
   private static void publish(String type, String account, String path) {
     var r = admin.post("/v1/events", "{\"type\": \"" + type + "\", \"account\": \"" + account + "\", \"subject\": {\"path\": \"" + path + "\"}}");
     assertThat(r.status()).as(r.body()).isEqualTo(202);

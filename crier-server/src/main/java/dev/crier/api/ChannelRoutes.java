@@ -6,7 +6,9 @@ import dev.crier.event.EventCatalog;
 import dev.crier.event.EventType;
 import dev.crier.subscription.Kind;
 import dev.crier.subscription.Subscription;
-import dev.crier.subscription.SubscriptionListener;
+import dev.crier.delivery.Engine;
+import dev.crier.subscription.Status;
+import dev.crier.subscription.Webhooks;
 import dev.crier.subscription.SubscriptionStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -22,15 +24,22 @@ import tools.jackson.databind.node.ObjectNode;
 final class ChannelRoutes {
   private final ChannelSubscriptions channels;
   private final SubscriptionStore store;
-  private final SubscriptionListener listener;
+  private final Engine engine;
+  private final Webhooks statuses;
   private final EventCatalog catalog;
   private final int maxBodyBytes;
 
   ChannelRoutes(
-      ChannelSubscriptions channels, SubscriptionStore store, SubscriptionListener listener, EventCatalog catalog, int maxBodyBytes) {
+      ChannelSubscriptions channels,
+      SubscriptionStore store,
+      Engine engine,
+      Webhooks statuses,
+      EventCatalog catalog,
+      int maxBodyBytes) {
     this.channels = channels;
     this.store = store;
-    this.listener = listener;
+    this.engine = engine;
+    this.statuses = statuses;
     this.catalog = catalog;
     this.maxBodyBytes = maxBodyBytes;
   }
@@ -47,6 +56,30 @@ final class ChannelRoutes {
     routes.get("/v1/subscriptions/{id}", ctx -> Json.write(ctx, 200, render(sub(ctx), false)));
     routes.patch("/v1/subscriptions/{id}", ctx -> Json.write(ctx, 200, render(update(ctx, crier(ctx)), false)));
     routes.delete("/v1/subscriptions/{id}", this::delete);
+    // Channel subscriptions halt like webhooks, so they resume, enable and disable like them.
+    routes.post("/v1/subscriptions/{id}/resume", this::resume);
+    routes.post("/v1/subscriptions/{id}/enable", ctx -> setEnabled(ctx, true));
+    routes.post("/v1/subscriptions/{id}/disable", ctx -> setEnabled(ctx, false));
+  }
+
+  private void resume(Context ctx) {
+    Subscription s = sub(ctx);
+    if (s.status() != Status.HALTED) throw conflict("the subscription is " + s.status().wire() + ", not halted");
+    Subscription resumed = engine.resume(s).orElseThrow(() -> conflict("the subscription is no longer halted"));
+    Json.write(ctx, 200, render(resumed, false));
+  }
+
+  private void setEnabled(Context ctx, boolean enabled) {
+    Subscription s = sub(ctx);
+    Subscription changed =
+        statuses
+            .setEnabled(s, enabled)
+            .orElseThrow(() -> conflict("the subscription is " + s.status().wire() + "; use resume to restart a halted one"));
+    Json.write(ctx, 200, render(changed, false));
+  }
+
+  private static ProblemException conflict(String detail) {
+    return ProblemException.of(409, "conflict", "Conflict", detail);
   }
 
   private record Request(String channel, String callbackUrl) {}
@@ -88,7 +121,7 @@ final class ChannelRoutes {
   private void delete(Context ctx) {
     Subscription s = sub(ctx);
     store.delete(s.id());
-    listener.removed(s.id());
+    engine.removed(s.id());
     ctx.status(204);
   }
 

@@ -107,7 +107,7 @@ public final class HttpApi {
               new BroadcastRoutes(parts.receivers(), parts.catalog(), parts.broadcasts(), parts.maxBodyBytes()).register(config.routes);
               new AppRoutes(parts.apps(), parts.maxBodyBytes()).register(config.routes);
               new RelayRoutes(parts.relay(), parts.subscriptions(), parts.maxBodyBytes()).register(config.routes);
-              new ChannelRoutes(parts.channels(), parts.subscriptions(), parts.engine(), parts.catalog(), parts.maxBodyBytes())
+              new ChannelRoutes(parts.channels(), parts.subscriptions(), parts.engine(), parts.webhooks(), parts.catalog(), parts.maxBodyBytes())
                   .register(config.routes);
                                           // last: its PUT <path>/watch takes any path no other route took
               new WatchRoutes(parts.watches(), parts.watchAliases(), parts.engine(), parts.maxBodyBytes())

@@ -127,7 +127,7 @@ public final class Crier implements AutoCloseable {
       SqlBroadcasts broadcastStore = new SqlBroadcasts(db);
       engine.start();
       broadcasts =
-          new FlushBroadcasts(broadcastStore, index, settings.brand(), settings.allowPrivateTargets(), clock);
+          new FlushBroadcasts(broadcastStore, index, audience, settings.brand(), settings.allowPrivateTargets(), clock);
       HttpApi api =
           new HttpApi(
               new HttpApi.Parts(

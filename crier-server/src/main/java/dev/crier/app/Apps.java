@@ -1,7 +1,6 @@
 package dev.crier.app;
 
 import dev.crier.delivery.Audience;
-import dev.crier.event.Event;
 import dev.crier.event.EventCatalog;
 import dev.crier.event.EventType;
 import dev.crier.event.EventTypeName;
@@ -181,7 +180,7 @@ public final class Apps implements Audience {
   }
 
   @Override
-  public Optional<String> refusal(Subscription s, Event event) {
+  public Optional<String> refusal(Subscription s, String eventType, List<String> requiredPermissions) {
     if (s.owner() == null) return Optional.empty();
     Optional<Token> token = cachedToken(s.owner().token());
     if (token.isEmpty() || !token.get().activeAt(clock.instant())) {
@@ -189,13 +188,13 @@ public final class Apps implements Audience {
     }
     // Scope is checked when a subscription is made, but a watch hears any type on its path and a
     // pattern such as '*' also matches types declared later: the scope must hold for each event.
-    if (!event.type().startsWith("crier.")) {
-      String scopeName = scopeNameOf(event.type());
-      if (!token.get().scope().allows(event.type(), scopeName)) {
-        return Optional.of("not sent: the token's scope does not include '" + Scope.needed(event.type(), scopeName) + "' (or '" + scopeName + "')");
+    if (!eventType.startsWith("crier.")) {
+      String scopeName = scopeNameOf(eventType);
+      if (!token.get().scope().allows(eventType, scopeName)) {
+        return Optional.of("not sent: the token's scope does not include '" + Scope.needed(eventType, scopeName) + "' (or '" + scopeName + "')");
       }
     }
-    List<String> missing = new ArrayList<>(event.requiredPermissions());
+    List<String> missing = new ArrayList<>(requiredPermissions);
     missing.removeAll(token.get().permissions());
     if (!missing.isEmpty()) {
       return Optional.of("not sent: the token's user lacks the permission " + String.join(", ", missing));

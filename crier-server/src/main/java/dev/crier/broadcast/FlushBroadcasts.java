@@ -1,6 +1,7 @@
 package dev.crier.broadcast;
 
 import dev.crier.delivery.Attempt;
+import dev.crier.delivery.Audience;
 import dev.crier.delivery.HttpPost;
 import dev.crier.delivery.SendAttempt;
 import dev.crier.delivery.SendResult;
@@ -39,6 +40,7 @@ public final class FlushBroadcasts implements AutoCloseable {
   private final SubscriptionIndex index;
   private final BroadcastRequest request;
   private final SendAttempt sender;
+  private final Audience audience;
   private final Clock clock;
   private final Instant started;
   private final Map<String, Instant> lastSent = new ConcurrentHashMap<>();
@@ -46,8 +48,10 @@ public final class FlushBroadcasts implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  public FlushBroadcasts(BroadcastStore store, SubscriptionIndex index, String brand, boolean allowPrivateTargets, Clock clock) {
+  public FlushBroadcasts(
+      BroadcastStore store, SubscriptionIndex index, Audience audience, String brand, boolean allowPrivateTargets, Clock clock) {
     this.store = store;
+    this.audience = audience;
     this.index = index;
     this.request = new BroadcastRequest(brand);
     this.sender = new SendAttempt(allowPrivateTargets);
@@ -113,6 +117,11 @@ public final class FlushBroadcasts implements AutoCloseable {
     byte[] body = request.body(receiver, p, now);
     List<Map.Entry<String, String>> headers = request.headers(receiver, p, body);
     Instant at = clock.instant();
+    // A receiver made with an app token hears only while the token holds and its scope allows.
+    var refusal = audience.refusal(receiver, p.lastEvent(), List.of());
+    if (refusal.isPresent()) {
+      return new Attempt(1, false, at, headers, body, new SendResult.Failed(SendResult.Failed.Kind.FILTERED, refusal.get(), Duration.ZERO));
+    }
     SendResult result = sender.send(new HttpPost(URI.create(receiver.url()), headers, body, TIMEOUT));
     return new Attempt(1, false, at, headers, body, result);
   }

@@ -3,6 +3,7 @@ package dev.crier.delivery;
 import dev.crier.event.Event;
 import dev.crier.subscription.Subscription;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,7 +14,15 @@ import java.util.Optional;
 public interface Audience {
 
   /** Why this event must not be sent to this subscription now, or empty when it may be. */
-  Optional<String> refusal(Subscription s, Event event);
+  default Optional<String> refusal(Subscription s, Event event) {
+    return refusal(s, event.type(), event.requiredPermissions());
+  }
+
+  /**
+   * Why an event of this type, needing these permissions, must not be sent to this subscription
+   * now (a broadcast knows only its subject's last event type).
+   */
+  Optional<String> refusal(Subscription s, String eventType, List<String> requiredPermissions);
 
   /** For a channel subscription: the app secret and token facts its signed_request needs. */
   Optional<Channel> channel(Subscription s);
@@ -30,7 +39,7 @@ public interface Audience {
   Audience EVERYONE =
       new Audience() {
         @Override
-        public Optional<String> refusal(Subscription s, Event event) {
+        public Optional<String> refusal(Subscription s, String eventType, List<String> requiredPermissions) {
           return Optional.empty();
         }
 

@@ -1,7 +1,7 @@
 package dev.crier.delivery;
 
-import dev.crier.event.Event;
 import dev.crier.subscription.Subscription;
+import java.util.List;
 import java.util.Optional;
 
 /** An {@link Audience} set after the engine is built (apps need the engine to tell it of revocations). */
@@ -13,8 +13,8 @@ public final class DeferredAudience implements Audience {
   }
 
   @Override
-  public Optional<String> refusal(Subscription s, Event event) {
-    return delegate.refusal(s, event);
+  public Optional<String> refusal(Subscription s, String eventType, List<String> requiredPermissions) {
+    return delegate.refusal(s, eventType, requiredPermissions);
   }
 
   @Override

@@ -183,6 +183,28 @@ class TokenBoundariesTest {
   }
 
   @Test
+  void aBroadcastReceiverMadeWithATokenHearsOnlyEventTypesInItsScope() {
+    Integration i = integration("acme", "timers:running");
+    var receiverMade =
+        i.api().post("/v1/broadcast-receivers", "{\"name\": \"t\", \"url\": \"" + receiver.url("/app/b") + "\", \"subjects\": [\"timer\"], \"interval_seconds\": 1}");
+    assertThat(receiverMade.status()).as(receiverMade.body()).isEqualTo(201);
+    String id = receiverMade.json().get("id").asString();
+    admin.put("/v1/event-types/timer.stopped", "{\"description\": \"declared after the receiver was made\"}");
+
+    String stopped = "https://api.example.com/timers/stopped-" + System.nanoTime();
+    String running = "https://api.example.com/timers/running-" + System.nanoTime();
+    admin.post("/v1/events", "{\"type\": \"timer.stopped\", \"account\": \"acme\", \"subject\": {\"url\": \"" + stopped + "\"}}");
+    admin.post("/v1/events", "{\"type\": \"timer.running\", \"account\": \"acme\", \"subject\": {\"url\": \"" + running + "\"}}");
+
+    Receiver.Request heard = receiver.await("/app/b", 1, Duration.ofSeconds(10)).get(0);
+    assertThat(heard.json().get("subject").get("url").stringValue()).isEqualTo(running);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> i.api().get("/v1/broadcast-receivers/" + id + "/attempts").json().get("items").size() == 1);
+    JsonNode refused = i.api().get("/v1/broadcast-receivers/" + id + "/attempts").json().get("items").get(0);
+    assertThat(refused.toString()).contains("timers:stopped").contains(stopped);
+    assertThat(receiver.requests("/app/b")).hasSize(1);
+  }
+
+  @Test
   void aMalformedRelayReportIsRefusedByField() {
     var r = admin.post("/v1/relay/anyone/results/some-id", "{\"status\": 200, \"headers\": [[\"a\"]], \"body\": \"%%%\", \"duration_ms\": \"soon\"}");
     assertThat(r.status()).as(r.body()).isEqualTo(422);

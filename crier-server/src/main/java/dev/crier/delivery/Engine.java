@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class Engine implements SubscriptionListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   private static final Duration BACKSTOP = Duration.ofSeconds(15);
+  private static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
   private final DeliveryStore store;
   private final SubscriptionIndex index;
@@ -43,6 +46,8 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
    */
   private final Map<String, Long> watermarks = new ConcurrentHashMap<>();
   private volatile boolean running = true;
+  /** Released when the clock jumps, so the backstop looks at the new time now, not in 15 s. */
+  private final Semaphore backstopWake = new Semaphore(0);
   private Thread backstop;
 
   public Engine(
@@ -64,7 +69,10 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     this.sender = new SendAttempt(allowPrivateTargets);
     this.send = new SendDelivery(sender, relay, new WebhookRequest(brand, version, clock), audience, clock);
     this.recorder = new RecordOutcomes(store);
-    if (clock instanceof AdvancingClock advancing) advancing.onAdvance(this::wakeAll);
+    if (clock instanceof AdvancingClock advancing) {
+      advancing.onAdvance(this::wakeAll);
+      advancing.onAdvance(backstopWake::release);
+    }
   }
 
   /** Starts lanes for every subscription with pending work, and the periodic backstop. */
@@ -74,14 +82,17 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   }
 
   private void backstopLoop() {
+    // The retention period is measured on the injected clock, so the hourly prune is too.
     Instant lastPrune = Instant.EPOCH;
     while (running) {
       try {
-        Thread.sleep(BACKSTOP.toMillis());
+        backstopWake.tryAcquire(BACKSTOP.toMillis(), TimeUnit.MILLISECONDS);
+        backstopWake.drainPermits();
         ensureLanesForPendingWork();
-        if (Duration.between(lastPrune, Instant.now()).toHours() >= 1) {
+        Instant now = clock.instant();
+        if (Duration.between(lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
           prune();
-          lastPrune = Instant.now();
+          lastPrune = now;
         }
       } catch (InterruptedException e) {
         return;

@@ -8,19 +8,25 @@ import dev.crier.testing.Engine;
 import dev.crier.testing.TestCrier;
 import java.nio.file.Files;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass(name = "{0}")
+@EnumSource(Engine.class)
 class AuthTest {
+  @Parameter Engine engine;
   static TestCrier crier;
 
-  @BeforeAll
-  static void start() {
-    crier = TestCrier.start(Engine.SQLITE);
+  @BeforeParameterizedClassInvocation
+  static void start(Engine engine) {
+    crier = TestCrier.start(engine);
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     crier.close();
   }
@@ -68,7 +74,7 @@ class AuthTest {
 
   @Test
   void withoutAConfiguredKeyOneIsGeneratedOnceAndKeptInTheDataDir() throws Exception {
-    try (TestCrier fresh = TestCrier.start(Engine.SQLITE, Map.of(Settings.Key.ADMIN_KEY, ""))) {
+    try (TestCrier fresh = TestCrier.start(engine, Map.of(Settings.Key.ADMIN_KEY, ""))) {
       String generated = fresh.crier().generatedAdminKey();
       assertThat(generated).startsWith("crier_admin_");
       assertThat(Files.readString(fresh.dataDir().resolve("admin.key")).trim()).isEqualTo(generated);

@@ -11,22 +11,28 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 
+@ParameterizedClass(name = "{0}")
+@EnumSource(Engine.class)
 class OperationsTest {
+  @Parameter Engine engine;
   static TestCrier crier;
   static Api api;
 
-  @BeforeAll
-  static void start() {
-    crier = TestCrier.start(Engine.SQLITE);
+  @BeforeParameterizedClassInvocation
+  static void start(Engine engine) {
+    crier = TestCrier.start(engine);
     api = crier.api();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     crier.close();
   }
@@ -39,7 +45,7 @@ class OperationsTest {
 
   @Test
   void readinessFailsWhenTheDatabaseIsGone() {
-    try (TestCrier doomed = TestCrier.start(Engine.SQLITE)) {
+    try (TestCrier doomed = TestCrier.start(engine)) {
       doomed.crier().database().close();
       var response = doomed.api().get("/readyz");
       assertThat(response.status()).isEqualTo(503);

@@ -6,11 +6,15 @@ import dev.crier.config.Settings;
 import dev.crier.testing.Api;
 import dev.crier.testing.Engine;
 import dev.crier.testing.Pause;
+import dev.crier.testing.RawReceiver;
 import dev.crier.testing.Receiver;
 import dev.crier.testing.Receiver.Reply;
 import dev.crier.testing.TestCrier;
 import dev.crier.verify.Broadcasts;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -186,13 +190,67 @@ class BroadcastsTest {
   }
 
   @Test
-  void pendingSubjectsSurviveARestart() {
-    createReceiver("/restart", 3);
+  void pendingSubjectsSurviveARestart() throws Exception {
+    // An hour's interval: nothing can be flushed before the restart, so only the database can
+    // carry the subject across it.
+    JsonNode created = createReceiver("/restart", 3600);
+    long id = created.get("id").longValue();
     timerEvent("timer.running", "https://api.example.com/timers/restart");
+    assertThat(pendingSubjects(id)).containsExactly("https://api.example.com/timers/restart");
+
     crier.restart();
     api = crier.api();
+    assertThat(receiver.requests("/restart")).isEmpty();
+    var sooner = api.send("PATCH", "/v1/broadcast-receivers/" + id, "{\"interval_seconds\": 1}", "application/json");
+    assertThat(sooner.status()).as(sooner.body()).isEqualTo(200);
     Receiver.Request request = receiver.await("/restart", 1, Duration.ofSeconds(15)).get(0);
     assertThat(request.json().get("subject").get("url").stringValue()).isEqualTo("https://api.example.com/timers/restart");
+    assertThat(request.json().get("last_event").stringValue()).isEqualTo("timer.running");
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> pendingSubjects(id).isEmpty());
+  }
+
+  @Test
+  void headerNamesAreTheSeedsByteForByte() {
+    try (RawReceiver raw = RawReceiver.start()) {
+      var created =
+          api.post(
+              "/v1/broadcast-receivers",
+              "{\"name\": \"raw\", \"url\": \"" + raw.url("/broadcasts/timer_messages") + "\", \"subjects\": [\"timer\"], \"interval_seconds\": 1}");
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      timerEvent("timer.running", TIMER);
+      RawReceiver.RawRequest request = raw.await("/broadcasts/timer_messages", 1, Duration.ofSeconds(10)).get(0);
+      assertThat(request.requestLine()).startsWith("POST /broadcasts/timer_messages ");
+      // seed 000: X-Noko-BroadcastSubject, X-Noko-Signature, User-Agent: Noko-Broadcasts
+      assertThat(request.nameAsSent("x-noko-broadcastsubject")).isEqualTo("X-Noko-BroadcastSubject");
+      assertThat(request.nameAsSent("x-noko-signature")).isEqualTo("X-Noko-Signature");
+      assertThat(request.nameAsSent("user-agent")).isEqualTo("User-Agent");
+      assertThat(request.nameAsSent("content-type")).isEqualTo("Content-Type");
+      assertThat(request.value("User-Agent")).isEqualTo("Noko-Broadcasts");
+      assertThat(request.value("X-Noko-BroadcastSubject")).isEqualTo("timer");
+      assertThat(request.value("X-Noko-Signature")).isEqualTo(hmacSha256Hex(created.json().get("secret").stringValue(), request.body()));
+    }
+  }
+
+  @Test
+  void theIntervalIsFiveSecondsWhenNotGiven() {
+    var created =
+        api.post("/v1/broadcast-receivers", "{\"name\": \"default\", \"url\": \"" + receiver.url("/default") + "\", \"subjects\": [\"timer\"]}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.json().get("interval_seconds").doubleValue()).isEqualTo(5.0);
+    assertThat(api.get("/v1/broadcast-receivers/" + created.json().get("id").longValue()).json().get("interval_seconds").doubleValue())
+        .isEqualTo(5.0);
+  }
+
+  private static List<String> pendingSubjects(long receiver) throws Exception {
+    List<String> urls = new ArrayList<>();
+    try (Connection c = crier.database().connect();
+        PreparedStatement s = c.prepareStatement("SELECT subject_url FROM broadcast_pending WHERE subscription_id = ?")) {
+      s.setString(1, Long.toString(receiver));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) urls.add(rs.getString(1));
+      }
+    }
+    return urls;
   }
 
   @Test

@@ -146,4 +146,47 @@ class RelayAndListenTest {
     api().post("/v1/events", "{\"type\": \"timer.running\", \"data\": {\"after\": \"restart\"}}");
     assertThat(receiver.await("/again", 1, Duration.ofSeconds(15)).get(0).json().get("data").get("after").stringValue()).isEqualTo("restart");
   }
+
+  /** An app's access token (account acme, scope timers). */
+  private String appToken() {
+    var app = api().post("/v1/apps", "{\"name\": \"Books\", \"url\": \"https://books.example.com\"}");
+    assertThat(app.status()).as(app.body()).isEqualTo(201);
+    var token = api().post("/v1/apps/" + app.json().get("id").stringValue() + "/tokens", "{\"account\": \"acme\", \"scope\": \"timers\"}");
+    assertThat(token.status()).as(token.body()).isEqualTo(201);
+    return token.json().get("access_token").stringValue();
+  }
+
+  @Test
+  void anAppTokenListensOnItsOwnRelayWebhookAndHearsOnlyItsAccount() {
+    String token = appToken();
+    Api integrator = api().withKey(token);
+    var created = integrator.post("/v1/webhooks", "{\"url\": \"relay:books-" + System.nanoTime() + "\", \"events\": [\"timer.running\"]}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String id = created.json().get("id").stringValue();
+    listen("--url", api().base(), "--token", token, "--forward-to", receiver.url("/app-token"), "--webhook", id);
+
+    api().post("/v1/events", "[{\"type\": \"timer.running\", \"account\": \"acme\", \"data\": {\"n\": 1}},"
+        + " {\"type\": \"timer.running\", \"account\": \"globex\", \"data\": {\"n\": 2}},"
+        + " {\"type\": \"timer.running\", \"account\": \"acme\", \"data\": {\"n\": 3}}]");
+    List<Receiver.Request> got = receiver.await("/app-token", 2, Duration.ofSeconds(15));
+    assertThat(got.stream().map(r -> r.json().get("data").get("n").intValue()).toList()).containsExactly(1, 3);
+    StandardWebhooks verifier = StandardWebhooks.of(created.json().get("secret").stringValue());
+    for (Receiver.Request r : got) {
+      verifier.verify(Map.of("webhook-id", r.header("webhook-id"), "webhook-timestamp", r.header("webhook-timestamp"),
+          "webhook-signature", r.header("webhook-signature")), r.body());
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> integrator.get("/v1/webhooks/" + id + "/deliveries?status=delivered").json().get("items").size() == 2);
+  }
+
+  @Test
+  void eachForwardedDeliveryPrintsTimeTypeLocalStatusAndDuration() {
+    String token = appToken();
+    listen("--url", api().base(), "--token", token, "--forward-to", receiver.url("/shape"), "--events", "timer.*");
+    api().post("/v1/events", "{\"type\": \"timer.running\", \"account\": \"acme\"}");
+    receiver.await("/shape", 1, Duration.ofSeconds(15));
+    Pattern line = Pattern.compile("\\d\\d:\\d\\d:\\d\\d  timer\\.running  -> 204  \\d+ ms");
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> printed().lines().anyMatch(l -> l.contains("-> 204")));
+    assertThat(printed().lines().filter(l -> l.contains("-> 204"))).as(printed()).singleElement().matches(l -> line.matcher(l).matches(), line.pattern());
+  }
 }

@@ -134,4 +134,18 @@ class DeliveryLogTest {
     assertThat(api.get("/v1/deliveries/" + id).status()).isEqualTo(404);
     assertThat(api.get("/v1/events/prune-" + w.id()).status()).isEqualTo(404);
   }
+
+  @Test
+  void theBackstopPrunesOldDeliveriesByItself() {
+    api.put("/v1/event-types/invoice.forgotten", "{\"description\":\"only the background pruning test hears it\"}");
+    Webhook w = Webhook.create(api, "{\"url\": \"" + receiver.url("/forgotten") + "\", \"events\": [\"invoice.forgotten\"]}");
+    Webhook.publish(api, "invoice.forgotten", "forgotten-" + w.id(), "{}");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> w.deliveries("delivered").size() == 1);
+    String id = w.deliveries("delivered").get(0).get("id").stringValue();
+
+    // Nobody calls prune here: the engine's own periodic check, on its clock, must do it.
+    clock.advance(Duration.ofDays(31));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/v1/deliveries/" + id).status() == 404);
+    assertThat(w.deliveries(null)).isEmpty();
+  }
 }

@@ -1,0 +1,121 @@
+package dev.crier.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crier.testing.Api;
+import dev.crier.testing.Engine;
+import dev.crier.testing.Pause;
+import dev.crier.testing.Receiver;
+import dev.crier.testing.TestCrier;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Which webhooks an event reaches: the Webex-style data filter, and the in-memory index of
+ * subscriptions following every change made through the API.
+ *
+ * <p>Webhooks here are ordered, so once a later event has arrived every earlier one that was
+ * going to arrive has arrived: "not delivered" needs no waiting.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Engine.class)
+class WhoHearsWhatTest {
+  @Parameter Engine engine;
+  static TestCrier crier;
+  static Api api;
+  @AutoClose Receiver receiver = Receiver.start();
+
+  @BeforeParameterizedClassInvocation
+  static void start(Engine engine) {
+    crier = TestCrier.start(engine);
+    api = crier.api();
+    for (String type : List.of("order.placed", "alpha.one", "beta.one", "gamma.one")) {
+      api.put("/v1/event-types/" + type, "{\"description\":\"test\"}");
+    }
+  }
+
+  @AfterParameterizedClassInvocation
+  static void stop() {
+    crier.close();
+  }
+
+  @Test
+  void aFilterDeliversOnlyEventsWhoseDataMatchesEveryCondition() {
+    Webhook w =
+        Webhook.create(
+            api,
+            "{\"url\": \"" + receiver.url("/filtered") + "\", \"events\": [\"order.placed\"], \"filter\": \"status=paid&customer.country=NZ\"}");
+    assertThat(w.get().get("filter").stringValue()).isEqualTo("status=paid&customer.country=NZ");
+    String p = w.id() + "-";
+    Webhook.publish(api, "order.placed", p + "match", "{\"status\": \"paid\", \"customer\": {\"country\": \"NZ\"}, \"n\": 1}");
+    Webhook.publish(api, "order.placed", p + "wrong-status", "{\"status\": \"pending\", \"customer\": {\"country\": \"NZ\"}}");
+    Webhook.publish(api, "order.placed", p + "wrong-nested", "{\"status\": \"paid\", \"customer\": {\"country\": \"AU\"}}");
+    Webhook.publish(api, "order.placed", p + "half-missing", "{\"status\": \"paid\"}");
+    Webhook.publish(api, "order.placed", p + "container", "{\"status\": {\"is\": \"paid\"}, \"customer\": {\"country\": \"NZ\"}}");
+    Webhook.publish(api, "order.placed", p + "last", "{\"status\": \"paid\", \"customer\": {\"country\": \"NZ\"}, \"n\": 2}");
+
+    receiver.await("/filtered", 2, Duration.ofSeconds(10));
+    assertThat(ids("/filtered")).containsExactly(p + "match", p + "last");
+    assertThat(w.deliveries(null)).as("events that do not match make no delivery at all").hasSize(2);
+  }
+
+  @Test
+  void afterAPatchOfEventsTheNewPatternIsHeardAndTheOldOneNot() {
+    Webhook w = Webhook.create(api, "{\"url\": \"" + receiver.url("/patched") + "\", \"events\": [\"alpha.*\"]}");
+    String p = w.id() + "-";
+    Webhook.publish(api, "alpha.one", p + "a1", "{}");
+    receiver.await("/patched", 1, Duration.ofSeconds(10));
+
+    var patched = api.send("PATCH", "/v1/webhooks/" + w.id(), "{\"events\": [\"beta.*\"]}", "application/json");
+    assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+    Webhook.publish(api, "alpha.one", p + "a2", "{}");
+    Webhook.publish(api, "beta.one", p + "b1", "{}");
+
+    receiver.await("/patched", 2, Duration.ofSeconds(10));
+    assertThat(ids("/patched")).containsExactly(p + "a1", p + "b1");
+    assertThat(w.deliveries(null)).extracting(d -> d.get("event_id").stringValue()).containsExactly(p + "b1", p + "a1");
+  }
+
+  @Test
+  void aDeletedWebhookGetsNothing() throws Exception {
+    Webhook doomed = Webhook.create(api, "{\"url\": \"" + receiver.url("/deleted") + "\", \"events\": [\"gamma.one\"]}");
+    Webhook witness = Webhook.create(api, "{\"url\": \"" + receiver.url("/witness") + "\", \"events\": [\"gamma.one\"]}");
+    Webhook.publish(api, "gamma.one", doomed.id() + "-before", "{}");
+    receiver.await("/deleted", 1, Duration.ofSeconds(10));
+    receiver.await("/witness", 1, Duration.ofSeconds(10));
+
+    assertThat(api.delete("/v1/webhooks/" + doomed.id()).status()).isEqualTo(204);
+    Webhook.publish(api, "gamma.one", doomed.id() + "-after", "{}");
+    // the publish answer comes after its commit, which writes the delivery rows of every match
+    assertThat(deliveryRows(doomed.id())).isZero();
+    receiver.await("/witness", 2, Duration.ofSeconds(10));
+    Pause.millis(500);
+    assertThat(ids("/deleted")).containsExactly(doomed.id() + "-before");
+    assertThat(api.get("/v1/webhooks/" + doomed.id()).status()).isEqualTo(404);
+  }
+
+  private List<String> ids(String path) {
+    return receiver.requests(path).stream().map(r -> r.json().get("id").stringValue()).toList();
+  }
+
+  private static int deliveryRows(String subscription) throws Exception {
+    try (Connection c = crier.database().connect();
+        PreparedStatement s = c.prepareStatement("SELECT count(*) FROM deliveries WHERE subscription_id = ?")) {
+      s.setString(1, subscription);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+}

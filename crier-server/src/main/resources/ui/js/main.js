@@ -40,18 +40,26 @@ function route() {
   return { tab, params: Object.fromEntries(new URLSearchParams(search ?? '')) };
 }
 
+/** The tab links, made once; renderTabs keeps their state and counts current. */
+function buildTabs() {
+  fill($('tabs'), TABS.map((t) => h('a', {
+    href: `#/${t.id}`, role: 'tab', id: `tab-${t.id}`, 'aria-controls': 'panels', class: 'tab',
+  }, t.label, h('span', { class: 'dot', hidden: true }))));
+}
+
 function renderTabs() {
   const attention = needingAttention();
-  const focused = document.activeElement?.closest?.('#tabs') ? document.activeElement.id : null;
-  fill($('tabs'), TABS.map((t) => {
-    const count = attention.filter((a) => t.kinds.includes(a.kind)).length;
+  for (const t of TABS) {
+    const link = $(`tab-${t.id}`);
     const selected = current?.tab === t;
-    return h('a', {
-      href: `#/${t.id}`, role: 'tab', id: `tab-${t.id}`, 'aria-selected': String(selected), 'aria-controls': 'panels',
-      tabindex: selected ? '0' : '-1', class: 'tab',
-    }, t.label, count ? h('span', { class: 'dot', title: `${count} need attention` }, String(count)) : null);
-  }));
-  if (focused) $(focused)?.focus();
+    link.setAttribute('aria-selected', String(selected));
+    link.setAttribute('tabindex', selected ? '0' : '-1');
+    const count = attention.filter((a) => t.kinds.includes(a.kind)).length;
+    const dot = link.querySelector('.dot');
+    dot.hidden = count === 0;
+    dot.textContent = String(count);
+    dot.title = `${count} need attention`;
+  }
 }
 
 // Arrow keys move between tabs (the tablist pattern); Enter or a click follows the link.
@@ -104,6 +112,7 @@ async function signedIn() {
   $('app').hidden = false;
   $('who').hidden = false;
   fill($('who-label'), s.role === 'admin' ? 'Admin' : `${s.app.name} · ${s.token.account}`);
+  buildTabs();
   await refresh();
   await show();
   ticker = setInterval(() => {

@@ -4,6 +4,7 @@ import { h, fill } from './dom.js';
 import { form } from './forms.js';
 import { table, toast, confirmDialog, secretPanel, rowActions } from './ui.js';
 import { ApiError } from './api.js';
+import { refresh } from './state.js';
 
 /**
  * spec: {
@@ -50,10 +51,11 @@ export function resourceSection(spec) {
         empty: spec.empty,
       }));
     },
+    /** Reloads this list, and what every tab shows (the attention banner, the tab counts). */
     async reload() {
       listSlot.setAttribute('aria-busy', 'true');
       try {
-        await spec.load();
+        await Promise.all([spec.load(), refresh()]);
       } finally {
         listSlot.setAttribute('aria-busy', 'false');
       }

@@ -54,6 +54,7 @@ export function needingAttention() {
 }
 
 let pending = null;
+let lastSignature = null;
 /** Reloads everything; concurrent callers share one reload. */
 export function refresh() {
   pending ??= load().finally(() => {
@@ -72,6 +73,10 @@ async function load() {
     get('/v1/stats?window=1h'),
   ]);
   if (!session.get()) return;
+  // listeners redraw, so they are told only when something they show changed
+  const signature = JSON.stringify([webhooks, broadcasts, watches, channels, eventTypes, stats.subscriptions]);
+  if (signature === lastSignature) return;
+  lastSignature = signature;
   state.webhooks = webhooks.items;
   state.broadcasts = broadcasts.items;
   state.watches = watches.items;

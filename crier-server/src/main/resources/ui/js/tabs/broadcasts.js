@@ -60,7 +60,7 @@ export function broadcastsTab() {
     create: (values) => post(BASE, values),
     update: (b, values) => patch(`${BASE}/${b.id}`, changed(b, values)),
     secret: (r) => r.secret ? { title: `Secret of ${r.name || r.url}`, label: 'Receiver secret', value: r.secret,
-      note: 'Verify X-Crier-Signature (hex HMAC-SHA256 of the body) with it. It is shown only this once; re-roll it if it is lost.' } : null,
+      note: 'Verify each broadcast\'s signature header (hex HMAC-SHA256 of the body) with it. It is shown only this once; re-roll it if it is lost.' } : null,
     actions: (b) => [
       { label: 'Edit', run: () => section.openForm(b) },
       { label: 'Attempts', run: () => showAttempts(section, b) },

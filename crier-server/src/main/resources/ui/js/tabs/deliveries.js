@@ -171,9 +171,11 @@ function logSection(initial) {
     try {
       const page = await get(`/v1/deliveries${params()}`);
       alert.hidden = true;
+      // the log polls; an unchanged page is not redrawn, so focus and selection stay put
+      const changedPage = JSON.stringify([page.items, page.next]) !== JSON.stringify([items, next]);
       items = page.items;
       next = page.next;
-      render();
+      if (changedPage || !tableSlot.firstChild) render();
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       alert.hidden = false;

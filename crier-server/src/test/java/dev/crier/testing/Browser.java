@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -77,9 +78,12 @@ public final class Browser implements AutoCloseable {
     driver.get(url);
   }
 
-  /** Waits until the condition holds (or fails the test after 20 s), answering its value. */
+  /**
+   * Waits until the condition holds (or fails the test after 20 s), answering its value. An
+   * element redrawn while the condition looked at it is looked up again on the next try.
+   */
   public <T> T await(ExpectedCondition<T> condition) {
-    return new WebDriverWait(driver, WAIT).until(condition);
+    return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).until(condition);
   }
 
   public WebElement find(By by) {

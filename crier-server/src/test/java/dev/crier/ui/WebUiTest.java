@@ -7,6 +7,7 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElemen
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
+import dev.crier.config.Settings;
 import dev.crier.testing.Api;
 import dev.crier.testing.Browser;
 import dev.crier.testing.Engine;
@@ -15,6 +16,7 @@ import dev.crier.testing.Receiver.Reply;
 import dev.crier.testing.TestCrier;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +45,8 @@ class WebUiTest {
 
   @BeforeAll
   static void start() {
-    crier = TestCrier.start(Engine.SQLITE);
+    // channel subscriptions made in the browser call back to the plain-http test receiver
+    crier = TestCrier.start(Engine.SQLITE, Map.of(Settings.Key.ALLOW_HTTP_CALLBACKS, "true"));
     api = crier.api();
     api.put("/v1/event-types/entry.updated", "{\"description\":\"An entry was changed.\"}");
     api.put("/v1/event-types/timer.running", "{\"description\":\"A timer is running.\"}");
@@ -122,14 +125,18 @@ class WebUiTest {
   }
 
   /** Runs one of a row's actions: the primary button, or the item in its Actions menu. */
-  private void rowAction(WebElement row, String label) {
-    List<WebElement> direct = row.findElements(By.xpath(".//div[@class='row-actions']/button[normalize-space(.)=" + literal(label) + "]"));
-    if (!direct.isEmpty()) {
-      direct.get(0).click();
-      return;
-    }
-    row.findElement(By.cssSelector("details.menu > summary")).click();
-    browser.await(elementToBeClickable(row.findElement(By.xpath(".//details//button[normalize-space(.)=" + literal(label) + "]")))).click();
+  private void rowAction(String rowText, String label) {
+    browser.await(d -> {
+      WebElement row = row(rowText);
+      List<WebElement> direct = row.findElements(By.xpath(".//div[@class='row-actions']/button[normalize-space(.)=" + literal(label) + "]"));
+      if (!direct.isEmpty()) {
+        direct.get(0).click();
+        return true;
+      }
+      row.findElement(By.cssSelector("details.menu > summary")).click();
+      row.findElement(By.xpath(".//details//button[normalize-space(.)=" + literal(label) + "]")).click();
+      return true;
+    });
   }
 
   @Test
@@ -178,8 +185,7 @@ class WebUiTest {
     assertThat(secret.getAttribute("type")).isEqualTo("password");
     clickButton("Reveal");
     assertThat(secret.getAttribute("value")).startsWith("whsec_");
-    WebElement row = row("Books sync");
-    assertThat(row.getText()).contains(receiver.url("/books")).contains("Active");
+    browser.await(d -> row("Books sync").getText().contains(receiver.url("/books")) && row("Books sync").getText().contains("Active"));
 
     JsonNode created = api.get("/v1/webhooks").json().get("items").get(0);
     assertThat(created.get("name").stringValue()).isEqualTo("Books sync");
@@ -201,8 +207,7 @@ class WebUiTest {
     submitForm();
     WebElement secret = browser.await(visibilityOfElementLocated(By.cssSelector(".secret .secret-value")));
     String shown = secret.getAttribute("value");
-    WebElement row = row("Da Best Timer Sync");
-    assertThat(row.getText()).contains("timer").contains("1 s");
+    browser.await(d -> row("Da Best Timer Sync").getText().contains("timer") && row("Da Best Timer Sync").getText().contains("1 s"));
 
     JsonNode receiverJson = api.get("/v1/broadcast-receivers").json().get("items").get(0);
     assertThat(receiverJson.get("url").stringValue()).isEqualTo(receiver.url("/timers"));
@@ -222,10 +227,12 @@ class WebUiTest {
     assertThat(published.status()).isEqualTo(202);
     receiver.await("/ledger", 1, Duration.ofSeconds(20));
 
-    WebElement row = browser.await(visibilityOfElementLocated(
-        By.xpath("//tr[contains(@class,'delivery-row')][contains(., 'Ledger')][.//span[normalize-space(.)='delivered']]")));
-    assertThat(row.getText()).contains("entry.updated").contains("HTTP 200");
-    row.findElement(By.cssSelector("button.link")).click();
+    By delivered = By.xpath("//tr[contains(@class,'delivery-row')][contains(., 'Ledger')][.//span[normalize-space(.)='delivered']]");
+    browser.await(d -> browser.find(delivered).getText().contains("entry.updated") && browser.find(delivered).getText().contains("HTTP 200"));
+    browser.await(d -> {
+      browser.find(delivered).findElement(By.cssSelector("button.link")).click();
+      return true;
+    });
     WebElement detail = browser.await(visibilityOfElementLocated(By.cssSelector(".detail")));
     browser.await(textToBePresentInElementLocated(By.cssSelector(".detail"), "ui-log-1"));
     assertThat(detail.getText()).contains("Request").contains("Response").contains("\"hours\": 3").contains("webhook-signature");
@@ -250,18 +257,17 @@ class WebUiTest {
     browser.await(textToBePresentInElementLocated(By.id("attention"), "Flaky endpoint"));
     assertThat(browser.find(By.id("tab-webhooks")).getText()).contains("1");
     openTab("webhooks");
-    WebElement row = row("Flaky endpoint");
-    assertThat(row.getAttribute("class")).contains("row-halted");
-    assertThat(row.getText()).contains("Halted");
+    browser.await(d -> row("Flaky endpoint").getAttribute("class").contains("row-halted") && row("Flaky endpoint").getText().contains("Halted"));
     browser.screenshot("webhook-halted");
 
     receiver.respond(r -> Reply.status(204));
-    rowAction(row, "Resume");
+    rowAction("Flaky endpoint", "Resume");
     browser.await(textToBePresentInElementLocated(By.id("toasts"), "resumed"));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
         api.get("/v1/webhooks/" + id + "/deliveries?status=delivered").json().get("items").size() == 1);
     browser.await(d -> !row("Flaky endpoint").getText().contains("Halted"));
     assertThat(row("Flaky endpoint").getText()).contains("Active");
+    browser.await(d -> !browser.find(By.id("attention")).getText().contains("halted"));
   }
 
   @Test
@@ -299,6 +305,93 @@ class WebUiTest {
     Number overflow = (Number) browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
     assertThat(overflow.intValue()).as("horizontal overflow in px").isLessThanOrEqualTo(0);
     browser.screenshot("phone-webhooks");
+  }
+
+  @Test
+  void editsPingsRotatesDisablesAndDeletesAWebhookAskingBeforeTheDelete() {
+    receiver.respond(r -> Reply.status(204));
+    String id = webhook("Old name", "/life", "[\"10s\"]");
+    String firstSecret = api.post("/v1/webhooks/" + id + "/rotate-secret", "").json().get("secret").stringValue();
+    signInAsAdmin();
+    openTab("webhooks");
+
+    rowAction("Old name", "Edit");
+    browser.await(visibilityOfElementLocated(By.cssSelector("#panels form.form")));
+    assertThat(field("url").getAttribute("value")).isEqualTo(receiver.url("/life"));
+    type("name", "New name");
+    submitForm();
+    row("New name");
+    assertThat(api.get("/v1/webhooks/" + id).json().get("name").stringValue()).isEqualTo("New name");
+
+    rowAction("New name", "Send a ping");
+    assertThat(receiver.await("/life", 1, Duration.ofSeconds(20)).get(0).json().get("type").stringValue()).isEqualTo("crier.webhook.ping");
+
+    rowAction("New name", "Rotate secret");
+    WebElement secret = browser.await(visibilityOfElementLocated(By.cssSelector(".secret .secret-value")));
+    assertThat(secret.getAttribute("value")).startsWith("whsec_").isNotEqualTo(firstSecret);
+    clickButton("Done");
+
+    rowAction("New name", "Disable");
+    browser.await(d -> row("New name").getText().contains("Disabled"));
+    rowAction("New name", "Enable");
+    browser.await(d -> row("New name").getText().contains("Active"));
+
+    rowAction("New name", "Delete");
+    WebElement dialog = browser.await(visibilityOfElementLocated(By.id("confirm")));
+    assertThat(dialog.getText()).contains("Delete webhook New name?");
+    assertThat(browser.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-cancel");
+    browser.screenshot("webhook-delete-confirm");
+    browser.find(By.id("confirm-cancel")).click();
+    assertThat(api.get("/v1/webhooks/" + id).status()).isEqualTo(200);
+    rowAction("New name", "Delete");
+    browser.await(elementToBeClickable(By.id("confirm-ok"))).click();
+    browser.await(textToBePresentInElementLocated(By.id("panels"), "No webhooks yet"));
+    assertThat(api.get("/v1/webhooks/" + id).status()).isEqualTo(404);
+  }
+
+  @Test
+  void registersAnAppIssuesATokenOnceAndRevokesItAfterConfirmation() {
+    signInAsAdmin();
+    openTab("apps");
+    clickButton("New app");
+    browser.await(visibilityOfElementLocated(By.cssSelector("#panels form.form")));
+    type("name", "Ledger Sync");
+    type("url", receiver.url("/ledger-app"));
+    submitForm();
+    browser.await(visibilityOfElementLocated(By.cssSelector(".secret .secret-value")));
+    clickButton("Done");
+
+    rowAction("Ledger Sync", "Tokens");
+    clickButton("New token");
+    type("account", "acme");
+    type("scope", "entries");
+    submitForm();
+    String token = browser.await(visibilityOfElementLocated(By.cssSelector(".secret .secret-value"))).getAttribute("value");
+    assertThat(api.withKey(token).get("/v1/me").json().get("role").stringValue()).isEqualTo("app");
+    browser.screenshot("apps-tokens");
+
+    rowAction("acme", "Revoke");
+    browser.await(elementToBeClickable(By.id("confirm-ok"))).click();
+    browser.await(d -> row("acme").getText().contains("Revoked"));
+    assertThat(api.withKey(token).get("/v1/me").status()).isEqualTo(401);
+  }
+
+  @Test
+  void anAppTokenSubscribesToAChannelThroughTheForm() {
+    var app = api.post("/v1/apps", "{\"name\": \"Timesheets\", \"url\": \"" + receiver.url("/ts") + "\"}").json();
+    var token = api.post("/v1/apps/" + app.get("id").stringValue() + "/tokens", "{\"account\": \"acme\", \"scope\": \"entries\"}").json();
+    signIn(token.get("access_token").stringValue());
+    openTab("apps");
+    clickButton("New channel subscription");
+    browser.await(visibilityOfElementLocated(By.cssSelector("#panels form.form")));
+    new org.openqa.selenium.support.ui.Select(field("channel")).selectByVisibleText("entry.updated");
+    type("callback_url", receiver.url("/ts/hook"));
+    submitForm();
+    row("entry.updated");
+    var subs = api.withKey(token.get("access_token").stringValue()).get("/v1/subscriptions").json().get("items");
+    assertThat(subs).hasSize(1);
+    assertThat(subs.get(0).get("callback_url").stringValue()).isEqualTo(receiver.url("/ts/hook"));
+    browser.screenshot("token-connected-apps");
   }
 
   /** A webhook made through the API, hearing entry.updated, sent to the receiver. */

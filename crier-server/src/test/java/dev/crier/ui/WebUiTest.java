@@ -247,7 +247,8 @@ class WebUiTest {
 
   @Test
   void resumesAHaltedWebhookThatStandsOutOnEveryTab() {
-    receiver.respond(r -> Reply.status(500));
+    receiver.respond(r -> r.path().equals("/flaky") ? Reply.status(500) : Reply.status(204));
+    webhook("Invoices to Books", "/invoices", "[\"10s\"]");
     String id = webhook("Flaky endpoint", "/flaky", "[]");
     api.post("/v1/events", "{\"id\": \"ui-halt-1\", \"type\": \"entry.updated\", \"data\": {}}");
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/v1/webhooks/" + id).json().get("status").stringValue().equals("halted"));
@@ -258,7 +259,11 @@ class WebUiTest {
     assertThat(browser.find(By.id("tab-webhooks")).getText()).contains("1");
     openTab("webhooks");
     browser.await(d -> row("Flaky endpoint").getAttribute("class").contains("row-halted") && row("Flaky endpoint").getText().contains("Halted"));
+    assertThat(row("Invoices to Books").getAttribute("class")).doesNotContain("row-halted");
     browser.screenshot("webhook-halted");
+    browser.viewport(1280, 480);
+    browser.screenshot("readme-webhooks"); // docs/ui-webhooks.png is a copy of this one
+    browser.viewport(1280, 900);
 
     receiver.respond(r -> Reply.status(204));
     rowAction("Flaky endpoint", "Resume");

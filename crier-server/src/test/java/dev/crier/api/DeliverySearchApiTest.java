@@ -3,6 +3,7 @@ package dev.crier.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crier.testing.Api;
+import dev.crier.testing.AppToken;
 import dev.crier.testing.Engine;
 import dev.crier.testing.Receiver;
 import dev.crier.testing.Receiver.Reply;
@@ -126,9 +127,8 @@ class DeliverySearchApiTest {
   @Test
   void anAppTokenReadsOnlyTheDeliveriesOfItsOwnSubscriptions() {
     receiver.respond(r -> Reply.status(204));
-    var app = api.post("/v1/apps", "{\"name\": \"Books\", \"url\": \"" + receiver.url("/app") + "\"}").json();
-    var token = api.post("/v1/apps/" + app.get("id").stringValue() + "/tokens", "{\"account\": \"acme\", \"scope\": \"entries\"}").json();
-    Api books = api.withKey(token.get("access_token").stringValue());
+    AppToken token = AppToken.issue(api, "Books", receiver.url("/app"), "acme", "entries");
+    Api books = token.api();
     String own = webhook(books, "/app/mine", "[\"entry.updated\"]");
     String admins = webhook(api, "/theirs", "[\"entry.updated\"]");
     publish("token-search-" + own, "entry.updated");

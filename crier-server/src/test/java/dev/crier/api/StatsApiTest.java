@@ -3,6 +3,7 @@ package dev.crier.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crier.testing.Api;
+import dev.crier.testing.AppToken;
 import dev.crier.testing.Engine;
 import dev.crier.testing.Receiver;
 import dev.crier.testing.Receiver.Reply;
@@ -165,9 +166,8 @@ class StatsApiTest {
   @Test
   void anAppTokenSeesOnlyItsOwnSubscriptionsAndAnotherOnesIdIs404() {
     receiver.respond(r -> Reply.status(204));
-    var app = api.post("/v1/apps", "{\"name\": \"Books\", \"url\": \"" + receiver.url("/app") + "\"}").json();
-    var token = api.post("/v1/apps/" + app.get("id").stringValue() + "/tokens", "{\"account\": \"acme\", \"scope\": \"entries\"}").json();
-    Api books = api.withKey(token.get("access_token").stringValue());
+    AppToken token = AppToken.issue(api, "Books", receiver.url("/app"), "acme", "entries");
+    Api books = token.api();
     String own = webhook(books, "/app/own", "entry.updated", "[\"10s\"]");
     String admins = webhook(api, "/admins", "entry.updated", "[\"10s\"]");
     publish("stats-token-" + own, "acme");

@@ -9,6 +9,7 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElem
 
 import dev.crier.config.Settings;
 import dev.crier.testing.Api;
+import dev.crier.testing.AppToken;
 import dev.crier.testing.Browser;
 import dev.crier.testing.Engine;
 import dev.crier.testing.Receiver;
@@ -277,10 +278,9 @@ class WebUiTest {
 
   @Test
   void anAppTokenSeesItsOwnPartAndIsNotOfferedTheProvidersActions() {
-    var app = api.post("/v1/apps", "{\"name\": \"Books\", \"url\": \"" + receiver.url("/app") + "\"}").json();
-    var token = api.post("/v1/apps/" + app.get("id").stringValue() + "/tokens", "{\"account\": \"acme\", \"scope\": \"entries\"}").json();
+    AppToken token = AppToken.issue(api, "Books", receiver.url("/app"), "acme", "entries");
     webhook("Admin's own", "/admin-own", "[\"10s\"]");
-    signIn(token.get("access_token").stringValue());
+    signIn(token.token());
     browser.await(textToBePresentInElementLocated(By.id("who-label"), "Books · acme"));
 
     openTab("apps");
@@ -383,9 +383,8 @@ class WebUiTest {
 
   @Test
   void anAppTokenSubscribesToAChannelThroughTheForm() {
-    var app = api.post("/v1/apps", "{\"name\": \"Timesheets\", \"url\": \"" + receiver.url("/ts") + "\"}").json();
-    var token = api.post("/v1/apps/" + app.get("id").stringValue() + "/tokens", "{\"account\": \"acme\", \"scope\": \"entries\"}").json();
-    signIn(token.get("access_token").stringValue());
+    AppToken token = AppToken.issue(api, "Timesheets", receiver.url("/ts"), "acme", "entries");
+    signIn(token.token());
     openTab("apps");
     clickButton("New channel subscription");
     browser.await(visibilityOfElementLocated(By.cssSelector("#panels form.form")));
@@ -393,7 +392,7 @@ class WebUiTest {
     type("callback_url", receiver.url("/ts/hook"));
     submitForm();
     row("entry.updated");
-    var subs = api.withKey(token.get("access_token").stringValue()).get("/v1/subscriptions").json().get("items");
+    var subs = token.api().get("/v1/subscriptions").json().get("items");
     assertThat(subs).hasSize(1);
     assertThat(subs.get(0).get("callback_url").stringValue()).isEqualTo(receiver.url("/ts/hook"));
     browser.screenshot("token-connected-apps");

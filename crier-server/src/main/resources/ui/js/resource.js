@@ -43,9 +43,14 @@ export function resourceSection(spec) {
     /** Redraws the list from items(); leaves any open form alone. */
     render() {
       const items = spec.items();
+      const actions = new Map(items.map((item) => [item, spec.actions(item, section)]));
+      // a list in which nothing can be done (event types, for an app token) has no actions column
+      const actionColumn = [...actions.values()].some((a) => a.length)
+        ? [{ label: 'Actions', class: 'actions-col', cell: (item) => rowActions(spec.label(item), actions.get(item)) }]
+        : [];
       fill(listSlot, table({
         caption: spec.title,
-        columns: [...spec.columns, { label: 'Actions', class: 'actions-col', cell: (item) => rowActions(spec.label(item), spec.actions(item, section)) }],
+        columns: [...spec.columns, ...actionColumn],
         items,
         rowClass: spec.rowClass,
         empty: spec.empty,

@@ -37,7 +37,7 @@ export function allSubscriptions() {
   ];
 }
 
-export function findSubscription(id) {
+function findSubscription(id) {
   return allSubscriptions().find((s) => String(s.item.id) === String(id));
 }
 

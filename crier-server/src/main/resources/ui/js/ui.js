@@ -136,7 +136,7 @@ export function rowActions(label, actions) {
   return h('div', { class: 'row-actions' },
     primary.map(button),
     rest.length ? h('details', { class: 'menu' },
-      h('summary', { class: 'button small ghost', 'aria-label': `More actions for ${label}` }, 'Actions ▾'),
+      h('summary', { class: 'button small ghost', 'aria-label': `Actions for ${label}` }, 'Actions ▾'),
       h('div', { class: 'menu-items' }, rest.map(button))) : null);
 }
 

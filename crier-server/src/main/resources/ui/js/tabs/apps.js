@@ -1,7 +1,7 @@
 // Connected apps: the integrations the provider registered (apps), the access tokens issued to
 // them, and the channel subscriptions those tokens hold. An app token sees only its own part.
 import { h, fill, when } from '../dom.js';
-import { get, post, patch, del, session } from '../api.js';
+import { get, post, patch, put, del, session } from '../api.js';
 import { changed } from '../forms.js';
 import { resourceSection } from '../resource.js';
 import { state } from '../state.js';
@@ -66,18 +66,23 @@ async function showTokens(apps, app) {
       { label: 'Expires', cell: (t) => (t.revoked_at ? h('span', { class: 'badge status-disabled' }, 'Revoked') : when(t.expires_at)) },
     ],
     canCreate: () => true,
-    fields: () => [
+    fields: (t) => (t ? [
+      { name: 'permissions', label: 'Permissions', type: 'list', value: t.permissions, optional: true, placeholder: 'clients:read',
+        help: 'What the token\'s user may see; an event that needs a permission the user lacks is not sent.' },
+    ] : [
       { name: 'account', label: 'Account', placeholder: 'acme' },
       { name: 'user_id', label: 'User id', optional: true },
       { name: 'sub_domain', label: 'Sub-domain', optional: true },
       { name: 'scope', label: 'Scope', placeholder: 'clients timers:create,update', optional: true },
       { name: 'permissions', label: 'Permissions', type: 'list', optional: true, placeholder: 'clients:read' },
       { name: 'expires_at', label: 'Expires at', optional: true, placeholder: '2027-01-01T00:00:00Z' },
-    ],
+    ]),
     create: (values) => post(`/v1/apps/${app.id}/tokens`, values),
+    update: (t, values) => put(`/v1/tokens/${t.id}/permissions`, { permissions: values.permissions ?? [] }),
     secret: (r) => r.access_token ? { title: 'New access token', label: 'Access token', value: r.access_token,
       note: 'Give it to the app. Only its hash is stored, so it is shown only this once.' } : null,
     actions: (t) => (t.revoked_at ? [] : [
+      { label: 'Edit permissions', run: () => section.openForm(t) },
       { label: 'Revoke', danger: true, run: async () => {
         const ok = await confirmDialog({ title: `Revoke token ${t.id}?`, text: 'The app can no longer use it, and the subscriptions made with it are deleted.', ok: 'Revoke' });
         if (ok) await section.act(() => del(`/v1/tokens/${t.id}`), 'Token revoked');

@@ -307,9 +307,16 @@ class WebUiTest {
     browser.viewport(390, 844);
     openTab("webhooks");
     row("A webhook with a rather long name");
-    Number overflow = (Number) browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
-    assertThat(overflow.intValue()).as("horizontal overflow in px").isLessThanOrEqualTo(0);
+    assertThat(horizontalOverflow()).as("horizontal overflow in px").isLessThanOrEqualTo(0);
     browser.screenshot("phone-webhooks");
+    openTab("deliveries");
+    browser.await(presenceOfElementLocated(By.cssSelector(".charts svg.chart")));
+    assertThat(horizontalOverflow()).as("horizontal overflow in px").isLessThanOrEqualTo(0);
+    browser.screenshot("phone-deliveries");
+  }
+
+  private static int horizontalOverflow() {
+    return ((Number) browser.script("return document.documentElement.scrollWidth - window.innerWidth;")).intValue();
   }
 
   @Test
@@ -371,14 +378,23 @@ class WebUiTest {
     type("account", "acme");
     type("scope", "entries");
     submitForm();
-    String token = browser.await(visibilityOfElementLocated(By.cssSelector(".secret .secret-value"))).getAttribute("value");
-    assertThat(api.withKey(token).get("/v1/me").json().get("role").stringValue()).isEqualTo("app");
+    String plain = browser.await(visibilityOfElementLocated(By.cssSelector(".secret .secret-value"))).getAttribute("value");
+    Api token = api.withKey(plain);
+    assertThat(token.get("/v1/me").json().get("role").stringValue()).isEqualTo("app");
     browser.screenshot("apps-tokens");
+    clickButton("Done");
+
+    rowAction("acme", "Edit permissions");
+    browser.await(visibilityOfElementLocated(By.cssSelector("#panels form.form [name='permissions']")));
+    type("permissions", "entries:read, clients:read");
+    submitForm();
+    browser.await(d -> row("acme").getText().contains("entries:read, clients:read"));
+    assertThat(token.get("/v1/me").json().get("token").get("permissions").toString()).isEqualTo("[\"entries:read\",\"clients:read\"]");
 
     rowAction("acme", "Revoke");
     browser.await(elementToBeClickable(By.id("confirm-ok"))).click();
     browser.await(d -> row("acme").getText().contains("Revoked"));
-    assertThat(api.withKey(token).get("/v1/me").status()).isEqualTo(401);
+    assertThat(token.get("/v1/me").status()).isEqualTo(401);
   }
 
   @Test

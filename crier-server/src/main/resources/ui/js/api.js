@@ -43,13 +43,19 @@ export async function call(method, path, body, key = session.get()?.key) {
   const headers = { Accept: 'application/json' };
   if (key) headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    cache: 'no-store',
-    credentials: 'omit',
-  });
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+  } catch (e) {
+    // no answer at all (Crier restarting, the network gone): said to the person like any problem
+    throw new ApiError(0, { detail: `Crier did not answer (${e.message}); try again in a moment.` });
+  }
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') ?? '';
   const data = type.includes('json') ? await response.json() : await response.text();

@@ -78,7 +78,7 @@ export function latencyChart(stats) {
   const summary = totals.p50_ms === null
     ? `Latency, last ${stats.window}: nothing answered`
     : `Latency, last ${stats.window}: p50 ${totals.p50_ms} ms, p95 ${totals.p95_ms} ms`;
-  const svg = frame(summary, max, ' ms', buckets);
+  const svg = frame(summary, max, '', buckets);
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   for (const key of ['p95_ms', 'p50_ms']) {

@@ -68,7 +68,7 @@ function healthSection(initial) {
           h('ul', { class: 'legend' }, OUTCOMES.map((o) => h('li', {}, h('span', { class: `swatch ${o.key}` }), `${o.label} ${t[o.key]}`)))),
         outcomesChart(stats)),
       h('figure', { class: 'card chart-card' },
-        h('figcaption', {}, h('strong', {}, 'Latency'),
+        h('figcaption', {}, h('strong', {}, 'Latency (ms)'),
           h('ul', { class: 'legend' },
             h('li', {}, h('span', { class: 'swatch p50_ms' }), `p50 ${t.p50_ms ?? '—'} ms`),
             h('li', {}, h('span', { class: 'swatch p95_ms' }), `p95 ${t.p95_ms ?? '—'} ms`))),

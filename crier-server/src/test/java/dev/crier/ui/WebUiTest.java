@@ -414,6 +414,35 @@ class WebUiTest {
     browser.screenshot("token-connected-apps");
   }
 
+  @Test
+  void declaresAnEventTypeAndCreatesAWatchThroughTheForms() {
+    expectedErrors = m -> m.contains("/v1/event-types/") && m.contains("422");
+    signInAsAdmin();
+    openTab("event-types");
+    clickButton("New event type");
+    browser.await(visibilityOfElementLocated(By.cssSelector("#panels form.form")));
+    type("name", "Invoice");
+    type("description", "An invoice was paid.");
+    submitForm();
+    String rule = api.put("/v1/event-types/Invoice", "{\"description\": \"x\"}").json().get("errors").get(0).get("message").stringValue();
+    browser.await(textToBePresentInElementLocated(By.cssSelector("#panels [data-field='name'] .field-error"), rule));
+    type("name", "invoice.paid");
+    submitForm();
+    browser.await(d -> row("invoice.paid").getText().contains("An invoice was paid."));
+    assertThat(api.get("/v1/event-types/invoice.paid").status()).isEqualTo(200);
+
+    openTab("watches");
+    clickButton("New watch");
+    browser.await(visibilityOfElementLocated(By.cssSelector("#panels form.form")));
+    type("pattern", "/projects/37396");
+    type("endpoint", receiver.url("/watch"));
+    submitForm();
+    browser.await(visibilityOfElementLocated(By.cssSelector(".secret .secret-value")));
+    browser.await(d -> row("/projects/37396").getText().contains(receiver.url("/watch")));
+    assertThat(api.get("/v1/watches").json().get("items").get(0).get("pattern").stringValue()).isEqualTo("/projects/37396");
+    browser.screenshot("watches");
+  }
+
   /** A webhook made through the API, hearing entry.updated, sent to the receiver. */
   private String webhook(String name, String path, String schedule) {
     var created = api.post("/v1/webhooks",

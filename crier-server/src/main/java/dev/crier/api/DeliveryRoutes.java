@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -53,12 +54,7 @@ final class DeliveryRoutes {
     query.done();
     List<DeliveryView> page =
         deliveries.page(id, status == null ? null : DeliveryStatus.parse(status), after, limit);
-    ObjectNode out = Json.MAPPER.createObjectNode();
-    ArrayNode items = out.putArray("items");
-    page.forEach(d -> items.add(summary(d)));
-    if (page.size() == limit) out.put("next", Long.toString(page.get(page.size() - 1).subSeq()));
-    else out.putNull("next");
-    Json.write(ctx, 200, out);
+    Json.write(ctx, 200, list(page, limit, last -> Long.toString(last.subSeq())));
   }
 
   /** The log across every subscription the caller sees, filtered, newest first. */
@@ -78,16 +74,17 @@ final class DeliveryRoutes {
     List<DeliveryView> page =
         deliveries.search(
             new DeliveryQuery(scope, status == null ? null : DeliveryStatus.parse(status), eventType, since, until, after, limit));
+    Json.write(ctx, 200, list(page, limit, last -> new DeliveryQuery.Cursor(last.event().seq(), last.subscriptionId()).format()));
+  }
+
+  /** A page of the log: {@code next} is the last item's cursor when the page is full, else null. */
+  private static ObjectNode list(List<DeliveryView> page, int limit, Function<DeliveryView, String> cursor) {
     ObjectNode out = Json.MAPPER.createObjectNode();
     ArrayNode items = out.putArray("items");
     page.forEach(d -> items.add(summary(d)));
-    if (page.size() == limit) {
-      DeliveryView last = page.get(page.size() - 1);
-      out.put("next", new DeliveryQuery.Cursor(last.event().seq(), last.subscriptionId()).format());
-    } else {
-      out.putNull("next");
-    }
-    Json.write(ctx, 200, out);
+    if (page.size() == limit) out.put("next", cursor.apply(page.get(page.size() - 1)));
+    else out.putNull("next");
+    return out;
   }
 
   private void find(Context ctx) {

@@ -16,6 +16,7 @@ import dev.crier.app.ChannelSubscriptions;
 import dev.crier.storage.SqlApps;
 import dev.crier.storage.SqlBroadcasts;
 import dev.crier.storage.SqlDeliveries;
+import dev.crier.storage.SqlDeliveryStats;
 import dev.crier.storage.SqlSubscriptions;
 import dev.crier.subscription.SubscriptionIndex;
 import dev.crier.subscription.Webhooks;
@@ -137,6 +138,7 @@ public final class Crier implements AutoCloseable {
                   eventLog,
                   webhooks,
                   deliveries,
+                  new SqlDeliveryStats(db),
                   receivers,
                   broadcastStore,
                   apps,

@@ -3,10 +3,12 @@ package dev.crier.api;
 import dev.crier.app.Apps;
 import dev.crier.app.ChannelSubscriptions;
 import dev.crier.auth.Principal;
+import dev.crier.delivery.DeliveryScope;
 import dev.crier.event.EventCatalog;
 import dev.crier.event.EventType;
 import dev.crier.subscription.EventPattern;
 import dev.crier.subscription.Subscription;
+import dev.crier.subscription.SubscriptionStore;
 import io.javalin.http.Context;
 import java.util.Collection;
 import java.util.List;
@@ -20,6 +22,19 @@ final class Access {
   static Subscription visible(Context ctx, Subscription s, ProblemException notFound) {
     if (!Authenticator.principal(ctx).sees(s)) throw notFound;
     return s;
+  }
+
+  /**
+   * What a read of the delivery log covers: {@code subscriptionId} when the caller sees it (else
+   * the 404 of an id that never existed), or all it may see; never beyond an app token's own.
+   */
+  static DeliveryScope scope(Context ctx, SubscriptionStore store, String subscriptionId) {
+    if (subscriptionId != null) {
+      ProblemException notFound = ProblemException.notFound("no subscription with id '" + subscriptionId + "'");
+      visible(ctx, store.find(subscriptionId).orElseThrow(() -> notFound), notFound);
+    }
+    String owner = Authenticator.principal(ctx) instanceof Principal.AppToken token ? token.token().id() : null;
+    return new DeliveryScope(subscriptionId, owner);
   }
 
   static Predicate<Subscription> filter(Context ctx) {

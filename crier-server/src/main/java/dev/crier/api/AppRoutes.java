@@ -3,6 +3,7 @@ package dev.crier.api;
 import dev.crier.app.App;
 import dev.crier.app.Apps;
 import dev.crier.app.Token;
+import dev.crier.auth.Principal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -43,6 +44,20 @@ final class AppRoutes {
       ctx.status(204);
     });
     routes.put("/v1/tokens/{id}/permissions", this::permissions);
+    routes.get("/v1/me", this::me);
+  }
+
+  /** Who the key belongs to: the admin, or an app token with its app (the web UI shows what it may do). */
+  private void me(Context ctx) {
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    if (Authenticator.principal(ctx) instanceof Principal.AppToken caller) {
+      out.put("role", "app");
+      out.set("app", render(caller.app(), false));
+      out.set("token", render(caller.token(), null));
+    } else {
+      out.put("role", "admin");
+    }
+    Json.write(ctx, 200, out);
   }
 
   private void create(Context ctx) {

@@ -2,6 +2,8 @@ package dev.crier.api;
 
 import dev.crier.delivery.Attempt;
 import dev.crier.delivery.DeliveryId;
+import dev.crier.delivery.DeliveryQuery;
+import dev.crier.delivery.DeliveryScope;
 import dev.crier.delivery.DeliveryStatus;
 import dev.crier.delivery.DeliveryStore;
 import dev.crier.delivery.DeliveryView;
@@ -13,8 +15,10 @@ import dev.crier.subscription.SubscriptionStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -34,6 +38,7 @@ final class DeliveryRoutes {
     routes.get("/v1/webhooks/{id}/deliveries", ctx -> page(ctx, Kind.WEBHOOK, "webhook"));
     routes.get("/v1/watches/{id}/deliveries", ctx -> page(ctx, Kind.WATCH, "watch"));
     routes.get("/v1/subscriptions/{id}/deliveries", ctx -> page(ctx, Kind.CHANNEL, "subscription"));
+    routes.get("/v1/deliveries", this::search);
     routes.get("/v1/deliveries/{id}", this::find);
     routes.post("/v1/deliveries/{id}/redeliver", this::redeliver);
   }
@@ -51,12 +56,37 @@ final class DeliveryRoutes {
     query.done();
     List<DeliveryView> page =
         deliveries.page(id, status == null ? null : DeliveryStatus.parse(status), after, limit);
+    Json.write(ctx, 200, list(page, limit, last -> Long.toString(last.subSeq())));
+  }
+
+  /** The log across every subscription the caller sees, filtered, newest first. */
+  private void search(Context ctx) {
+    Query query = new Query(ctx, "subscription", "status", "event_type", "since", "until", "after", "limit");
+    String subscription = query.string("subscription");
+    String status = query.oneOf("status", null, "pending", "delivered", "failed", "filtered");
+    String eventType = query.string("event_type");
+    Instant since = query.instant("since");
+    Instant until = query.instant("until");
+    String afterText = query.string("after");
+    DeliveryQuery.Cursor after = afterText == null ? null : DeliveryQuery.Cursor.parse(afterText).orElse(null);
+    if (afterText != null && after == null) query.error("after", "must be a cursor returned as 'next', got '" + afterText + "'");
+    int limit = query.intValue("limit", 50, 1, 500);
+    query.done();
+    DeliveryScope scope = Access.scope(ctx, subscriptions, subscription);
+    List<DeliveryView> page =
+        deliveries.search(
+            new DeliveryQuery(scope, status == null ? null : DeliveryStatus.parse(status), eventType, since, until, after, limit));
+    Json.write(ctx, 200, list(page, limit, last -> new DeliveryQuery.Cursor(last.event().seq(), last.subscriptionId()).format()));
+  }
+
+  /** A page of the log: {@code next} is the last item's cursor when the page is full, else null. */
+  private static ObjectNode list(List<DeliveryView> page, int limit, Function<DeliveryView, String> cursor) {
     ObjectNode out = Json.MAPPER.createObjectNode();
     ArrayNode items = out.putArray("items");
     page.forEach(d -> items.add(summary(d)));
-    if (page.size() == limit) out.put("next", Long.toString(page.get(page.size() - 1).subSeq()));
+    if (page.size() == limit) out.put("next", cursor.apply(page.get(page.size() - 1)));
     else out.putNull("next");
-    Json.write(ctx, 200, out);
+    return out;
   }
 
   private void find(Context ctx) {
@@ -137,8 +167,8 @@ final class DeliveryRoutes {
   private static ObjectNode summary(DeliveryView d) {
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("id", d.id());
-    out.put("webhook_id", d.subscriptionId());
     out.put("subscription_id", d.subscriptionId());
+    out.put("webhook_id", d.subscriptionId());
     out.put("sub_seq", d.subSeq());
     out.put("event_id", d.event().id());
     out.put("event_type", d.event().type());

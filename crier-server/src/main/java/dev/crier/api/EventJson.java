@@ -113,7 +113,7 @@ final class EventJson {
     try {
       return OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
-      f.error(name, "must be an RFC 3339 timestamp such as 2026-11-24T09:30:00Z, got '" + text + "'");
+      f.error(name, Fields.TIMESTAMP_RULE + ", got '" + text + "'");
       return now;
     }
   }

@@ -13,6 +13,9 @@ import tools.jackson.databind.node.JsonNodeType;
  * ({@code [2].subject.url}), so a client learns all that is wrong with a request at once.
  */
 final class Fields {
+  /** What a timestamp field or parameter must look like, for its error message. */
+  static final String TIMESTAMP_RULE = "must be an RFC 3339 timestamp such as 2026-11-24T09:30:00Z";
+
   private final JsonNode node;
   private final String path;
   private final List<FieldError> errors;

@@ -6,11 +6,13 @@ import dev.crier.auth.AdminKey;
 import dev.crier.subscription.SubscriptionStore;
 import dev.crier.broadcast.BroadcastReceivers;
 import dev.crier.broadcast.BroadcastStore;
+import dev.crier.delivery.DeliveryStats;
 import dev.crier.delivery.DeliveryStore;
 import dev.crier.delivery.Engine;
 import dev.crier.delivery.RelayHub;
 import dev.crier.delivery.OperationalEvents;
 import dev.crier.subscription.Webhooks;
+import dev.crier.ui.WebUi;
 import dev.crier.watch.WatchAliases;
 import dev.crier.watch.Watches;
 import dev.crier.event.EventCatalog;
@@ -44,6 +46,7 @@ public final class HttpApi {
       EventLog eventLog,
       Webhooks webhooks,
       DeliveryStore deliveries,
+      DeliveryStats stats,
       BroadcastReceivers receivers,
       BroadcastStore broadcasts,
       Apps apps,
@@ -74,6 +77,7 @@ public final class HttpApi {
               config.startup.showJavalinBanner = false;
               config.jsonMapper(new JavalinJackson3(Json.MAPPER, true));
               config.staticFiles.enableWebjars();
+              config.staticFiles.add(WebUi::serve);
               config.events.handlerAdded(
                   meta -> {
                     String method = meta.getHttpMethod().name();
@@ -104,6 +108,7 @@ public final class HttpApi {
               new WebhookRoutes(parts.webhooks(), parts.catalog(), parts.engine(), parts.publisher(), parts.ops(), parts.maxBodyBytes())
                   .register(config.routes);
               new DeliveryRoutes(parts.subscriptions(), parts.deliveries(), parts.engine()).register(config.routes);
+              new StatsRoutes(parts.stats(), parts.subscriptions(), parts.clock()).register(config.routes);
               new BroadcastRoutes(parts.receivers(), parts.catalog(), parts.broadcasts(), parts.maxBodyBytes()).register(config.routes);
               new AppRoutes(parts.apps(), parts.maxBodyBytes()).register(config.routes);
               new RelayRoutes(parts.relay(), parts.subscriptions(), parts.maxBodyBytes()).register(config.routes);

@@ -1,6 +1,9 @@
 package dev.crier.api;
 
 import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,12 +50,28 @@ final class Query {
     return fallback;
   }
 
+  Instant instant(String name) {
+    String value = string(name);
+    if (value == null) return null;
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      errors.add(new FieldError(name, Fields.TIMESTAMP_RULE + ", got '" + value + "'"));
+      return null;
+    }
+  }
+
   String oneOf(String name, String fallback, String... allowed) {
     String value = string(name);
     if (value == null) return fallback;
     if (Arrays.asList(allowed).contains(value)) return value;
     errors.add(new FieldError(name, "must be one of " + String.join(", ", allowed) + ", got '" + value + "'"));
     return fallback;
+  }
+
+  /** Records a problem found by the caller, reported with the others by {@link #done}. */
+  void error(String name, String message) {
+    errors.add(new FieldError(name, message));
   }
 
   /** Throws 400 naming every bad parameter, if there was any. */

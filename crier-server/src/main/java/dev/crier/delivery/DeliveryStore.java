@@ -36,6 +36,9 @@ public interface DeliveryStore {
   /** The delivery log of a subscription, newest first, after the cursor {@code beforeSubSeq}. */
   List<DeliveryView> page(String subscriptionId, DeliveryStatus status, Long beforeSubSeq, int limit);
 
+  /** The delivery log across the subscriptions in the query's scope, newest first. */
+  List<DeliveryView> search(DeliveryQuery query);
+
   /** Deletes delivered deliveries, their attempts, and events nothing refers to, older than {@code before}. */
   int prune(Instant before);
 }

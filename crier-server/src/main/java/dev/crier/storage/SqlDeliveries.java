@@ -1,6 +1,7 @@
 package dev.crier.storage;
 
 import dev.crier.delivery.Attempt;
+import dev.crier.delivery.DeliveryQuery;
 import dev.crier.delivery.DeliveryStatus;
 import dev.crier.delivery.DeliveryStore;
 import dev.crier.delivery.DeliveryView;
@@ -371,6 +372,33 @@ public final class SqlDeliveries implements DeliveryStore {
           if (status != null) q.bind("status", status.wire());
           if (beforeSubSeq != null) q.bind("before", beforeSubSeq);
           return q.map(SqlDeliveries::view).list();
+        });
+  }
+
+  @Override
+  public List<DeliveryView> search(DeliveryQuery q) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT " + VIEW_COLUMNS + " FROM deliveries d JOIN events e ON e.seq = d.event_seq WHERE 1 = 1"
+                + SqlDeliveryStats.scopeCondition("d.subscription_id", q.scope()));
+    if (q.status() != null) sql.append(" AND d.status = :status");
+    if (q.eventType() != null) sql.append(" AND e.type = :type");
+    if (q.since() != null) sql.append(" AND d.created_at >= :since");
+    if (q.until() != null) sql.append(" AND d.created_at < :until");
+    if (q.after() != null) {
+      sql.append(" AND (d.event_seq < :after_seq OR (d.event_seq = :after_seq AND d.subscription_id < :after_id))");
+    }
+    sql.append(" ORDER BY d.event_seq DESC, d.subscription_id DESC LIMIT :limit");
+    return db.withHandle(
+        h -> {
+          Query query = h.createQuery(sql.toString()).bind("limit", q.limit());
+          SqlDeliveryStats.bindScope(query, q.scope());
+          if (q.status() != null) query.bind("status", q.status().wire());
+          if (q.eventType() != null) query.bind("type", q.eventType());
+          if (q.since() != null) query.bind("since", q.since().toEpochMilli());
+          if (q.until() != null) query.bind("until", q.until().toEpochMilli());
+          if (q.after() != null) query.bind("after_seq", q.after().eventSeq()).bind("after_id", q.after().subscriptionId());
+          return query.map(SqlDeliveries::view).list();
         });
   }
 

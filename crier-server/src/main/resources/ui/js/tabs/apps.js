@@ -6,7 +6,7 @@ import { changed } from '../forms.js';
 import { resourceSection } from '../resource.js';
 import { state } from '../state.js';
 import { confirmDialog, facts } from '../ui.js';
-import { statusCell, rowClass, code, deliveriesAction } from './common.js';
+import { statusCell, rowClass, code, deliveriesAction, toggleAction } from './common.js';
 
 function appsSection() {
   let apps = [];
@@ -127,8 +127,13 @@ function channelsSection() {
     create: (values) => post('/v1/subscriptions', values),
     update: (s, values) => patch(`/v1/subscriptions/${s.id}`, changed(s, values)),
     actions: (s) => [
+      s.status === 'halted' ? {
+        label: 'Resume', primary: true,
+        run: () => section.act(() => post(`/v1/subscriptions/${s.id}/resume`), 'Subscription resumed: delivery continues from the failed event'),
+      } : null,
       admin ? null : { label: 'Edit', run: () => section.openForm(s) },
       deliveriesAction(s),
+      s.status === 'halted' ? null : toggleAction(section, '/v1/subscriptions', s, 'Subscription'),
       { label: 'Delete', danger: true, run: () => section.remove(s, () => del(`/v1/subscriptions/${s.id}`)) },
     ].filter(Boolean),
   });

@@ -411,6 +411,12 @@ class WebUiTest {
     var subs = token.api().get("/v1/subscriptions").json().get("items");
     assertThat(subs).hasSize(1);
     assertThat(subs.get(0).get("callback_url").stringValue()).isEqualTo(receiver.url("/ts/hook"));
+    String id = subs.get(0).get("id").stringValue();
+    rowAction("entry.updated", "Disable");
+    browser.await(d -> row("entry.updated").getText().contains("Disabled"));
+    assertThat(token.api().get("/v1/subscriptions/" + id).json().get("status").stringValue()).isEqualTo("disabled");
+    rowAction("entry.updated", "Enable");
+    browser.await(d -> row("entry.updated").getText().contains("Active"));
     browser.screenshot("token-connected-apps");
   }
 

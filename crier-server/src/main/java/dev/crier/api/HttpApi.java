@@ -64,9 +64,11 @@ public final class HttpApi {
       int maxBodyBytes) {}
 
   private final Javalin app;
+  private final RelayRoutes relay;
   private final List<Route> routes = new CopyOnWriteArrayList<>();
 
   public HttpApi(Parts parts) {
+    relay = new RelayRoutes(parts.relay(), parts.subscriptions(), parts.maxBodyBytes());
     Authenticator auth = new Authenticator(parts.adminKey(), parts.apps());
     this.app =
         Javalin.create(
@@ -111,7 +113,7 @@ public final class HttpApi {
               new StatsRoutes(parts.stats(), parts.subscriptions(), parts.clock()).register(config.routes);
               new BroadcastRoutes(parts.receivers(), parts.catalog(), parts.broadcasts(), parts.maxBodyBytes()).register(config.routes);
               new AppRoutes(parts.apps(), parts.maxBodyBytes()).register(config.routes);
-              new RelayRoutes(parts.relay(), parts.subscriptions(), parts.maxBodyBytes()).register(config.routes);
+              relay.register(config.routes);
               new ChannelRoutes(parts.channels(), parts.subscriptions(), parts.engine(), parts.webhooks(), parts.catalog(), parts.maxBodyBytes())
                   .register(config.routes);
                                           // last: its PUT <path>/watch takes any path no other route took
@@ -150,6 +152,7 @@ public final class HttpApi {
   }
 
   public void stop() {
+    relay.close();
     app.stop();
   }
 }

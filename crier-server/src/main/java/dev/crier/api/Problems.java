@@ -82,7 +82,9 @@ final class Problems {
         Exception.class,
         (e, ctx) -> {
           String incident = UUID.randomUUID().toString();
-          log.error("unexpected error on {} {} (incident {})", ctx.method(), ctx.path(), incident, e);
+          String route = describe(ctx);
+          if (route == null) return; // the request is already finished and recycled: nobody to answer
+          log.error("unexpected error on {} (incident {})", route, incident, e);
           write(
               ctx,
               ProblemException.of(
@@ -91,6 +93,15 @@ final class Problems {
                   "Internal server error",
                   "an unexpected error occurred; incident " + incident));
         });
+  }
+
+  /** "METHOD path", or null when Jetty has already recycled the request (a finished stream). */
+  private static String describe(Context ctx) {
+    try {
+      return ctx.method() + " " + ctx.path();
+    } catch (NullPointerException recycled) {
+      return null;
+    }
   }
 
   private static ProblemException fromJavalin(int status, String message, Context ctx) {

@@ -12,17 +12,20 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The relay: {@code crier listen} clients hold a server-sent-events connection per relay name and
  * report each forwarded delivery's local answer back.
  */
-final class RelayRoutes {
-  private static final ScheduledExecutorService HEARTBEAT =
+final class RelayRoutes implements AutoCloseable {
+  /** One per server, stopped with it: a heartbeat must never write to a stopped server's requests. */
+  private final ScheduledExecutorService heartbeat =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon(true).name("crier-relay-heartbeat").factory());
 
   private final RelayHub hub;
@@ -48,20 +51,39 @@ final class RelayRoutes {
       client.close();
       return;
     }
+    // Set once the stream is over (closed by either side, or a write failed): nothing is written
+    // to it after that, since Jetty recycles the request of a finished stream.
+    AtomicBoolean over = new AtomicBoolean();
     RelayHub.Listener listener = json -> {
-      if (client.terminated()) return false;
+      if (over.get() || client.terminated()) return false;
       client.sendEvent("delivery", json);
       return !client.terminated();
     };
     hub.connect(name, listener);
-    client.onClose(() -> hub.disconnect(name, listener));
     client.sendEvent("connected", "{\"relay\": \"" + name + "\"}");
-    var beat = HEARTBEAT.scheduleAtFixedRate(() -> {
-      if (client.terminated()) hub.disconnect(name, listener);
-      else client.sendComment("heartbeat");
+    var beat = heartbeat.scheduleAtFixedRate(() -> {
+      if (over.get()) return;
+      if (client.terminated()) {
+        end(over, name, listener);
+        throw new CancellationException("stream over"); // stops this schedule
+      }
+      client.sendComment("heartbeat");
     }, 10, 10, TimeUnit.SECONDS);
-    client.onClose(() -> beat.cancel(false));
+    client.onClose(() -> {
+      end(over, name, listener);
+      beat.cancel(false);
+    });
     client.keepAlive();
+  }
+
+  private void end(AtomicBoolean over, String name, RelayHub.Listener listener) {
+    over.set(true);
+    hub.disconnect(name, listener);
+  }
+
+  @Override
+  public void close() {
+    heartbeat.shutdownNow();
   }
 
   /** The admin may use any relay; an app token only those of webhooks it made. */

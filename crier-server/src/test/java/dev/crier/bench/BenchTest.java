@@ -102,7 +102,7 @@ class BenchTest {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     List<Row> rows =
         Bench.run(
-            new Bench.Options(List.of("ordered"), Duration.ofSeconds(2), Duration.ofSeconds(1), null, null, null, true,
+            new Bench.Options(List.of("ordered"), Duration.ofSeconds(3), Duration.ofSeconds(5), null, null, null, true,
                 json, 1_000, null, "jetty", false, List.of()),
             new PrintStream(printed, true, StandardCharsets.UTF_8));
     String out = printed.toString(StandardCharsets.UTF_8);

@@ -6,6 +6,7 @@ import dev.crier.broadcast.BroadcastReceivers;
 import dev.crier.broadcast.FlushBroadcasts;
 import dev.crier.cli.Version;
 import dev.crier.config.Settings;
+import dev.crier.delivery.Cluster;
 import dev.crier.delivery.DeferredAudience;
 import dev.crier.delivery.Engine;
 import dev.crier.delivery.RelayHub;
@@ -13,7 +14,9 @@ import dev.crier.delivery.OperationalEvents;
 import dev.crier.secrets.SecretBox;
 import dev.crier.app.Apps;
 import dev.crier.app.ChannelSubscriptions;
+import dev.crier.storage.PgSignals;
 import dev.crier.storage.SqlApps;
+import dev.crier.storage.SqlLeases;
 import dev.crier.storage.SqlBroadcasts;
 import dev.crier.storage.SqlDeliveries;
 import dev.crier.storage.SqlSubscriptions;
@@ -87,7 +90,18 @@ public final class Crier implements AutoCloseable {
       OperationalEvents.declare(catalog);
       SqlEventLog eventLog = new SqlEventLog(db);
       SqlSubscriptions subscriptions = new SqlSubscriptions(db, secrets);
-      SqlDeliveries deliveries = new SqlDeliveries(db);
+      String node = nodeId();
+      Cluster cluster =
+          db.dialect().shared()
+              ? Cluster.shared(
+                  new SqlLeases(db),
+                  new PgSignals(db, settings.jdbcUrl(), settings.dbUser(), settings.dbPassword(), node),
+                  subscriptions,
+                  node,
+                  hostName() + ":" + settings.port(),
+                  Duration.ofSeconds(settings.leaseSeconds()))
+              : Cluster.alone();
+      SqlDeliveries deliveries = db.dialect().shared() ? new SqlDeliveries(db, node) : new SqlDeliveries(db);
       SubscriptionIndex index = new SubscriptionIndex(subscriptions.listEnabled());
       // The engine asks apps, made after it, whether a token's user may hear an event.
       DeferredAudience audience = new DeferredAudience();
@@ -105,7 +119,8 @@ public final class Crier implements AutoCloseable {
               Version.current(),
               settings.allowPrivateTargets(),
               Duration.ofDays(settings.retentionDays()),
-              clock);
+              clock,
+              cluster);
       PublishEvents publisher =
           new PublishEvents(
               catalog,
@@ -127,7 +142,8 @@ public final class Crier implements AutoCloseable {
       SqlBroadcasts broadcastStore = new SqlBroadcasts(db);
       engine.start();
       broadcasts =
-          new FlushBroadcasts(broadcastStore, index, settings.brand(), settings.allowPrivateTargets(), clock);
+          new FlushBroadcasts(
+              broadcastStore, index, settings.brand(), settings.allowPrivateTargets(), clock, cluster.owns());
       HttpApi api =
           new HttpApi(
               new HttpApi.Parts(
@@ -153,6 +169,7 @@ public final class Crier implements AutoCloseable {
                   settings.maxEventBytes(),
                   settings.maxBodyBytes()));
       api.start("0.0.0.0", settings.port());
+      cluster.serving(settings.publicUrl() != null ? settings.publicUrl() : hostName() + ":" + api.port());
       log.info("Crier listening on port {} ({})", api.port(), db.dialect());
       return new Crier(settings, db, engine, broadcasts, publisher, api, adminKey);
     } catch (RuntimeException e) {
@@ -160,6 +177,19 @@ public final class Crier implements AutoCloseable {
       if (engine != null) engine.close();
       db.close();
       throw e;
+    }
+  }
+
+  /** Unique for the life of this process: a restarted node is a new node (its old leases expire). */
+  private static String nodeId() {
+    return hostName() + "-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
     }
   }
 

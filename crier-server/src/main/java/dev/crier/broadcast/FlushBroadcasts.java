@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +44,18 @@ public final class FlushBroadcasts implements AutoCloseable {
   private final Instant started;
   private final Map<String, Instant> lastSent = new ConcurrentHashMap<>();
   private final Set<String> flushing = ConcurrentHashMap.newKeySet();
+  private final Predicate<String> owns;
   private final Thread thread;
   private volatile boolean running = true;
 
-  public FlushBroadcasts(BroadcastStore store, SubscriptionIndex index, String brand, boolean allowPrivateTargets, Clock clock) {
+  /**
+   * @param owns whether this node flushes a receiver now: in a cluster, only the holder of the
+   *     receiver's lease does, so each interval's changes are sent once, not once per node
+   */
+  public FlushBroadcasts(
+      BroadcastStore store, SubscriptionIndex index, String brand, boolean allowPrivateTargets, Clock clock, Predicate<String> owns) {
     this.store = store;
+    this.owns = owns;
     this.index = index;
     this.request = new BroadcastRequest(brand);
     this.sender = new SendAttempt(allowPrivateTargets);
@@ -62,7 +70,7 @@ public final class FlushBroadcasts implements AutoCloseable {
         Thread.sleep(TICK.toMillis());
         Instant now = clock.instant();
         for (Subscription receiver : index.all(Kind.BROADCAST)) {
-          if (receiver.status() != Status.ACTIVE || flushing.contains(receiver.id())) continue;
+          if (receiver.status() != Status.ACTIVE || flushing.contains(receiver.id()) || !owns.test(receiver.id())) continue;
           Instant last = lastSent.getOrDefault(receiver.id(), started);
           if (last.plus(receiver.interval()).isAfter(now)) continue;
           lastSent.put(receiver.id(), now);

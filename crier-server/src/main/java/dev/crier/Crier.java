@@ -57,6 +57,7 @@ public final class Crier implements AutoCloseable {
   private final PublishEvents publisher;
   private final HttpApi api;
   private final AdminKey adminKey;
+  private final NodeIdentity identity;
 
   private Crier(
       Settings settings,
@@ -65,7 +66,8 @@ public final class Crier implements AutoCloseable {
       FlushBroadcasts broadcasts,
       PublishEvents publisher,
       HttpApi api,
-      AdminKey adminKey) {
+      AdminKey adminKey,
+      NodeIdentity identity) {
     this.settings = settings;
     this.db = db;
     this.engine = engine;
@@ -73,6 +75,7 @@ public final class Crier implements AutoCloseable {
     this.publisher = publisher;
     this.api = api;
     this.adminKey = adminKey;
+    this.identity = identity;
   }
 
   /** Opens the database, applies migrations and starts serving on the configured port. */
@@ -82,6 +85,7 @@ public final class Crier implements AutoCloseable {
     SecretBox secrets = SecretBox.load(settings.masterKey(), settings.dataDir());
     Database db = Database.open(settings);
     Engine engine = null;
+    NodeIdentity identity = null;
     FlushBroadcasts broadcasts = null;
     try {
       db.migrate();
@@ -90,18 +94,19 @@ public final class Crier implements AutoCloseable {
       OperationalEvents.declare(catalog);
       SqlEventLog eventLog = new SqlEventLog(db);
       SqlSubscriptions subscriptions = new SqlSubscriptions(db, secrets);
-      String node = nodeId();
+      identity = db.dialect().shared() ? NodeIdentity.of(settings.dataDir()) : null;
+      String node = identity == null ? null : identity.id();
       Cluster cluster =
-          db.dialect().shared()
+          identity != null
               ? Cluster.shared(
                   new SqlLeases(db),
                   new PgSignals(db, settings.jdbcUrl(), settings.dbUser(), settings.dbPassword(), node),
                   subscriptions,
                   node,
-                  hostName() + ":" + settings.port(),
+                  NodeIdentity.hostName() + ":" + settings.port(),
                   Duration.ofSeconds(settings.leaseSeconds()))
               : Cluster.alone();
-      SqlDeliveries deliveries = db.dialect().shared() ? new SqlDeliveries(db, node) : new SqlDeliveries(db);
+      SqlDeliveries deliveries = new SqlDeliveries(db, node);
       SubscriptionIndex index = new SubscriptionIndex(subscriptions.listEnabled());
       // The engine asks apps, made after it, whether a token's user may hear an event.
       DeferredAudience audience = new DeferredAudience();
@@ -169,27 +174,15 @@ public final class Crier implements AutoCloseable {
                   settings.maxEventBytes(),
                   settings.maxBodyBytes()));
       api.start("0.0.0.0", settings.port());
-      cluster.serving(settings.publicUrl() != null ? settings.publicUrl() : hostName() + ":" + api.port());
+      cluster.serving(settings.publicUrl() != null ? settings.publicUrl() : NodeIdentity.hostName() + ":" + api.port());
       log.info("Crier listening on port {} ({})", api.port(), db.dialect());
-      return new Crier(settings, db, engine, broadcasts, publisher, api, adminKey);
+      return new Crier(settings, db, engine, broadcasts, publisher, api, adminKey, identity);
     } catch (RuntimeException e) {
       if (broadcasts != null) broadcasts.close();
       if (engine != null) engine.close();
       db.close();
+      if (identity != null) identity.close();
       throw e;
-    }
-  }
-
-  /** Unique for the life of this process: a restarted node is a new node (its old leases expire). */
-  private static String nodeId() {
-    return hostName() + "-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  private static String hostName() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      return "localhost";
     }
   }
 
@@ -237,5 +230,6 @@ public final class Crier implements AutoCloseable {
     broadcasts.close();
     engine.close();
     db.close();
+    if (identity != null) identity.close();
   }
 }

@@ -427,7 +427,8 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     running = false;
     if (backstop != null) backstop.interrupt();
     lanes.values().forEach(Lane::stop);
-    lanes.values().forEach(lane -> lane.awaitStopped(Duration.ofSeconds(2)));
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    lanes.values().forEach(lane -> lane.awaitStopped(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))));
     lanes.clear();
     recorder.close();
     if (leases != null) leases.close();

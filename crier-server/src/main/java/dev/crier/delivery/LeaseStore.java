@@ -20,8 +20,8 @@ public interface LeaseStore {
   int liveNodes(Duration lease);
 
   /**
-   * Subscriptions that need an owner: active ones with pending deliveries, and active broadcast
-   * receivers (whose flush ticks run on their owner).
+   * Subscriptions that need an owner: active ones with pending deliveries or a live lease (a lane
+   * busy with them), and active broadcast receivers (whose flush ticks run on their owner).
    */
   int subscriptionsNeedingOwner();
 

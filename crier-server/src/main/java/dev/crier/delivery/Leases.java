@@ -50,6 +50,7 @@ final class Leases implements Ownership, Signals.Handler {
   private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
   private volatile Engine engine;
   private volatile boolean running = true;
+  private boolean adopted;
   private Thread thread;
 
   Leases(LeaseStore store, Signals signals, String node, String address, Duration lease) {
@@ -162,9 +163,14 @@ final class Leases implements Ownership, Signals.Handler {
     Set<String> renewed = store.renew(node, lease);
     long until = sent + lease.toNanos() - marginNanos;
     for (String id : renewed) {
-      if (validUntil.containsKey(id)) validUntil.put(id, until);
-      else tasks.add(new Release(id)); // a release that failed earlier: give it back now
+      // At the first tick, leases under this id are the previous process's (same data
+      // directory, which its lock proves dead): adopt them. Later, one not held is a release
+      // that failed: give it back now.
+      if (validUntil.containsKey(id) || !adopted) validUntil.put(id, until);
+      else tasks.add(new Release(id));
     }
+    if (!adopted && !renewed.isEmpty()) log.info("adopted {} leases of this node's previous run", renewed.size());
+    adopted = true;
     for (String id : new ArrayList<>(validUntil.keySet())) {
       if (!renewed.contains(id)) {
         log.warn("lease on {} was lost (it expired and another node took it)", id);
@@ -175,21 +181,24 @@ final class Leases implements Ownership, Signals.Handler {
     int live = Math.max(1, store.liveNodes(lease));
     int needing = store.subscriptionsNeedingOwner();
     int share = (needing + live - 1) / live;
-    int held = validUntil.size();
-    if (held < share) {
-      List<String> claimed = store.claim(node, share - held, lease);
+    Set<String> busy = new HashSet<>(store.ownedWithPendingWork(node));
+    List<String> working = new ArrayList<>(validUntil.keySet());
+    if (working.size() < share) {
+      List<String> claimed = store.claim(node, share - working.size(), lease);
       for (String id : claimed) validUntil.put(id, until);
-      if (!claimed.isEmpty()) log.info("claimed {} leases (share {} of {} over {} nodes)", claimed.size(), share, needing, live);
-    } else if (held > share + 1) {
-      shed(held - share);
+      busy.addAll(claimed);
+      if (!claimed.isEmpty()) {
+        log.info("claimed {} leases (fair share {} of {} over {} nodes)", claimed.size(), share, needing, live);
+      }
+    } else if (live > 1 && working.size() > share + 1) {
+      shed(working.subList(0, working.size() - share));
     }
-    engine.ensureLanes(store.ownedWithPendingWork(node));
+    engine.ensureLanes(busy);
   }
 
   /** Gives back leases beyond the fair share, so a node that joined gets work. */
-  private void shed(int count) {
-    List<String> ids = new ArrayList<>(validUntil.keySet());
-    List<String> shed = new ArrayList<>(ids.subList(0, Math.min(count, ids.size())));
+  private void shed(List<String> ids) {
+    List<String> shed = new ArrayList<>(ids);
     for (String id : shed) {
       forget(id);
       engine.stopLaneAndWait(id);

@@ -12,7 +12,8 @@ import java.util.Set;
  * taken by the conflict makes a second claimer re-check the winner's fresh expiry and skip it.
  */
 public final class SqlLeases implements LeaseStore {
-  private static final String NEEDS_OWNER =
+  /** Active broadcast receivers, and active subscriptions with pending deliveries. */
+  private static final String HAS_WORK =
       "s.status = 'active' AND (s.kind = 'broadcast' OR EXISTS (SELECT 1 FROM deliveries d"
           + " WHERE d.subscription_id = s.id AND d.status = 'pending'))";
 
@@ -64,7 +65,12 @@ public final class SqlLeases implements LeaseStore {
   @Override
   public int subscriptionsNeedingOwner() {
     return db.withHandle(
-        h -> h.createQuery("SELECT COUNT(*) FROM subscriptions s WHERE " + NEEDS_OWNER).mapTo(Integer.class).one());
+        h ->
+            h.createQuery(
+                    "SELECT COUNT(*) FROM subscriptions s WHERE " + HAS_WORK + " OR (s.status = 'active' AND EXISTS"
+                        + " (SELECT 1 FROM leases l WHERE l.subscription_id = s.id AND l.expires_at >= " + now + "))")
+                .mapTo(Integer.class)
+                .one());
   }
 
   @Override
@@ -74,7 +80,7 @@ public final class SqlLeases implements LeaseStore {
         h ->
             h.createQuery(
                     "INSERT INTO leases (subscription_id, owner, expires_at)"
-                        + " SELECT s.id, :node, " + now + " + :lease FROM subscriptions s WHERE " + NEEDS_OWNER
+                        + " SELECT s.id, :node, " + now + " + :lease FROM subscriptions s WHERE " + HAS_WORK
                         + " AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.subscription_id = s.id AND l.expires_at >= "
                         + now + ") ORDER BY random() LIMIT :max"
                         + " ON CONFLICT (subscription_id) DO UPDATE SET owner = excluded.owner,"

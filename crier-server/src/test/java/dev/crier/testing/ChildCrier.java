@@ -174,6 +174,21 @@ public final class ChildCrier implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** SIGTERM (an orderly stop: Crier gives back its leases) and waits until the process is gone. */
+  public int stop() {
+    if (process == null) return -1;
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("child " + process.pid() + " still alive 30 s after SIGTERM");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return process.exitValue();
+  }
+
   /** The last lines the child wrote to stderr (its log), for failure messages. */
   public String stderrTail() {
     try {

@@ -176,9 +176,20 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
 
   // --- the cluster: called by Leases on its thread, and by the listener ---
 
-  /** For leases held with pending work: a lane each, told to look in the database again. */
+  /**
+   * The backstop for lost work announcements, for the leases held with pending deliveries: a
+   * lane each, and those with nothing in hand look in the database again.
+   */
   void ensureLanes(Set<String> owned) {
-    for (String id : owned) refill(id);
+    for (String id : owned) {
+      lanes.compute(
+          id,
+          (k, lane) -> {
+            if (lane == null || lane.stopped) return newLane(k, null);
+            lane.refillIfStarved();
+            return lane;
+          });
+    }
   }
 
   /** Another node committed deliveries for a subscription this node owns. */

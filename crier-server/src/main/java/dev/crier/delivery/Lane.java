@@ -39,6 +39,8 @@ abstract class Lane {
   private boolean more = true;
   /** Another node committed deliveries for this lane: look in the database again. */
   private volatile boolean stale;
+  /** The window was empty when the lane last went to sleep. */
+  private volatile boolean starved;
   /** The last attempt waited for a late lease renewal: look again shortly. */
   private boolean leaseLate;
   protected volatile boolean stopped;
@@ -109,6 +111,15 @@ abstract class Lane {
     poke();
   }
 
+  /**
+   * The backstop's refill: only a lane with nothing in hand reads the database again (one that
+   * is busy meets any delivery it was not handed when a later one arrives out of order, or when
+   * its window runs dry).
+   */
+  void refillIfStarved() {
+    if (starved) refill();
+  }
+
   /** Waits (at most {@code atMost}) until the lane's thread, and so its attempt in flight, ended. */
   void awaitStopped(Duration atMost) {
     Thread t = thread;
@@ -169,6 +180,7 @@ abstract class Lane {
         }
         Instant wake = leaseLate ? engine.clock().instant().plusMillis(100) : nextWake();
         leaseLate = false;
+        starved = window.isEmpty();
         sleepUntil(wake);
       }
     } catch (RuntimeException e) {

@@ -165,10 +165,15 @@ public final class PgSignals implements Signals {
     }
   }
 
+  /** Stops listening, and sends what is queued (the leases given back at a stop) first. */
   @Override
   public void close() {
     open = false;
-    sender.interrupt();
+    try {
+      sender.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     Thread l = listener;
     if (l != null) l.interrupt();
   }

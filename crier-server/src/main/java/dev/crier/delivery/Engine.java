@@ -171,7 +171,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
 
   void retired(Lane lane) {
     lanes.remove(lane.id(), lane);
-    if (leases != null) leases.laneEnded(lane.id());
+    if (leases != null) leases.giveBack(lane.id());
   }
 
   // --- the cluster: called by Leases on its thread, and by the listener ---
@@ -321,6 +321,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
 
   private void apply(Subscription s) {
     index.put(s);
+    if (leases != null && s.status() != Status.ACTIVE && ownership.holds(s.id())) leases.giveBack(s.id()); // give it back
     Lane lane = lanes.get(s.id());
     if (lane != null) {
       if (s.status() != Status.ACTIVE || s.ordered() != lane.subscription.ordered()) {
@@ -360,6 +361,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
 
   private void applyRemoved(String id) {
     index.remove(id);
+    if (leases != null && ownership.holds(id)) leases.giveBack(id); // give it back
     watermarks.remove(id);
     Lane lane = lanes.remove(id);
     if (lane != null) lane.stop();
@@ -437,12 +439,13 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   public void close() {
     running = false;
     if (backstop != null) backstop.interrupt();
+    if (leases != null) leases.stop();
     lanes.values().forEach(Lane::stop);
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     lanes.values().forEach(lane -> lane.awaitStopped(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))));
     lanes.clear();
     recorder.close();
-    if (leases != null) leases.close();
+    if (leases != null) leases.leave();
     signals.close();
     sender.close();
   }

@@ -101,8 +101,11 @@ final class Leases implements Ownership, Signals.Handler {
     tasks.add(CLAIM);
   }
 
-  /** A lane of this node ended: give its lease back unless a new lane took over meanwhile. */
-  void laneEnded(String id) {
+  /**
+   * A lane of this node ended, or its subscription stopped needing an owner: give the lease back
+   * unless a new lane took over meanwhile.
+   */
+  void giveBack(String id) {
     tasks.add(new Release(id));
   }
 
@@ -173,7 +176,7 @@ final class Leases implements Ownership, Signals.Handler {
     adopted = true;
     for (String id : new ArrayList<>(validUntil.keySet())) {
       if (!renewed.contains(id)) {
-        log.warn("lease on {} was lost (it expired and another node took it)", id);
+        log.info("lease on {} ended: it expired and another node took it, or the subscription is gone", id);
         forget(id);
         engine.leaseLost(id);
       }
@@ -215,8 +218,8 @@ final class Leases implements Ownership, Signals.Handler {
     store.release(node, id);
   }
 
-  /** An orderly stop: give every lease back so others take over at once. */
-  void close() {
+  /** Stops the leases thread (first, at a stop: it must not claim, or wait for outcomes, any more). */
+  void stop() {
     running = false;
     if (thread != null) {
       thread.interrupt();
@@ -226,6 +229,10 @@ final class Leases implements Ownership, Signals.Handler {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** The end of an orderly stop, once lanes are stopped and outcomes written: give every lease back. */
+  void leave() {
     Set<String> held = new HashSet<>(validUntil.keySet());
     validUntil.clear();
     try {

@@ -37,6 +37,7 @@ final class Leases implements Ownership, Signals.Handler {
   private record Release(String id) implements Task {}
 
   private static final Task CLAIM = new Claim();
+  private static final long CLAIM_GAP_NANOS = Duration.ofMillis(100).toNanos();
 
   private final LeaseStore store;
   private final Signals signals;
@@ -141,13 +142,19 @@ final class Leases implements Ownership, Signals.Handler {
 
   private void run() {
     long nextTick = System.nanoTime();
+    long lastTick = nextTick - tickNanos;
     while (running) {
       try {
         Task task = tasks.poll(Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (task instanceof Release r) release(r.id());
-        boolean claimNow = task instanceof Claim;
-        if (claimNow) tasks.removeIf(t -> t instanceof Claim);
-        if (claimNow || System.nanoTime() >= nextTick) {
+        if (task instanceof Claim) {
+          // work for unowned subscriptions: tick soon, but at most every CLAIM_GAP however many
+          // commits ask (under load every commit on every node would)
+          tasks.removeIf(t -> t instanceof Claim);
+          nextTick = Math.min(nextTick, lastTick + CLAIM_GAP_NANOS);
+        }
+        if (System.nanoTime() >= nextTick) {
+          lastTick = System.nanoTime();
           tick();
           nextTick = System.nanoTime() + tickNanos;
         }

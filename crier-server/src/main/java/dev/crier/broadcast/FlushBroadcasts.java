@@ -126,9 +126,20 @@ public final class FlushBroadcasts implements AutoCloseable {
   }
 
   @Override
+  /**
+   * Stops ticking, and lets flushes already under way finish (up to 5 s) before closing the
+   * client: their rows are taken from the database, so an aborted send would lose them.
+   */
   public void close() {
     running = false;
     thread.interrupt();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    try {
+      thread.join(1_000); // no flush starts after this
+      while (!flushing.isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     sender.close();
   }
 }

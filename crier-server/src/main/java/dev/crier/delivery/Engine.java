@@ -181,24 +181,21 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
    * lane each, and those with nothing in hand look in the database again.
    */
   void ensureLanes(Set<String> owned) {
-    for (String id : owned) {
-      lanes.compute(
-          id,
-          (k, lane) -> {
-            if (lane == null || lane.stopped) return newLane(k, null);
-            lane.refillIfStarved();
-            return lane;
-          });
-    }
+    for (String id : owned) laneReading(id, Lane::refillIfStarved);
   }
 
   /** Another node committed deliveries for a subscription this node owns. */
   void refill(String id) {
+    laneReading(id, Lane::refill);
+  }
+
+  /** Starts a lane (which reads the database first) for {@code id}, or tells the running one. */
+  private void laneReading(String id, java.util.function.Consumer<Lane> running) {
     lanes.compute(
         id,
         (k, lane) -> {
           if (lane == null || lane.stopped) return newLane(k, null);
-          lane.refill();
+          running.accept(lane);
           return lane;
         });
   }

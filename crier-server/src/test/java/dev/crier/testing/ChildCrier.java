@@ -163,24 +163,20 @@ public final class ChildCrier implements AutoCloseable {
   public int kill() {
     if (process == null) return -1;
     process.destroyForcibly();
-    try {
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("child " + process.pid() + " still alive 20 s after SIGKILL");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return process.exitValue();
+    return awaitExit(20, "SIGKILL");
   }
 
   /** SIGTERM (an orderly stop: Crier gives back its leases) and waits until the process is gone. */
   public int stop() {
     if (process == null) return -1;
     process.destroy();
+    return awaitExit(30, "SIGTERM");
+  }
+
+  private int awaitExit(int seconds, String signal) {
     try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("child " + process.pid() + " still alive 30 s after SIGTERM");
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("child " + process.pid() + " still alive " + seconds + " s after " + signal);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -432,6 +432,8 @@ public final class SqlDeliveries implements DeliveryStore {
               h.createUpdate("DELETE FROM deliveries WHERE status = 'delivered' AND updated_at < :cutoff")
                   .bind("cutoff", cutoff)
                   .execute();
+          // nodes not heard of for the whole retention period (they ran on data directories now gone)
+          h.createUpdate("DELETE FROM nodes WHERE heartbeat_at < :cutoff").bind("cutoff", cutoff).execute();
           h.createUpdate(
                   "DELETE FROM events WHERE received_at < :cutoff AND NOT EXISTS"
                       + " (SELECT 1 FROM deliveries d WHERE d.event_seq = events.seq)")

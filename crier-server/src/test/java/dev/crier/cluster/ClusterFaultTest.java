@@ -201,6 +201,8 @@ class ClusterFaultTest {
       awaitReceived(receivedNow() + PHASE_EVENTS);
       restartNodes();
       awaitReceived(receivedNow() + PHASE_EVENTS);
+      freezeOneNode(2, publisher);
+      awaitReceived(receivedNow() + PHASE_EVENTS);
       restartPostgres();
       awaitReceived(receivedNow() + PHASE_EVENTS);
       publisher.stop = true;
@@ -266,6 +268,37 @@ class ClusterFaultTest {
     System.out.printf("[cluster] its subscriptions with work were taken over %d ms after the kill (lease %s s)%n", millisSince(killedAt), LEASE_SECONDS);
   }
 
+  /**
+   * A node stopped dead (SIGSTOP) for three lease periods, then let go: the others take its
+   * subscriptions over, and when it wakes it must find its leases gone and send nothing for
+   * them (the receiver's one-request-at-a-time check would see it).
+   */
+  private void freezeOneNode(int i, Publisher publisher) throws Exception {
+    ChildCrier node = nodes.get(i);
+    String nodeId = nodeIdOf(node);
+    Set<String> owned = strings("SELECT subscription_id FROM leases WHERE owner = ?", nodeId);
+    publisher.avoid.add(i);
+    long frozenAt = System.nanoTime();
+    node.freeze();
+    try {
+      System.out.printf("[cluster] node %d frozen with SIGSTOP holding %d leases%n", i, owned.size());
+      Awaitility.await("the frozen node's subscriptions are taken over")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> orphans(owned, nodeId) == 0);
+      System.out.printf("[cluster] its subscriptions with work were taken over %d ms after the freeze%n", millisSince(frozenAt));
+      Thread.sleep(Math.max(0, 3 * Integer.parseInt(LEASE_SECONDS) * 1000L - millisSince(frozenAt)));
+    } finally {
+      node.thaw();
+    }
+    Awaitility.await("the thawed node serves again")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> node(i).get("/readyz").status() == 200);
+    publisher.avoid.remove(i);
+    System.out.printf("[cluster] node %d thawed after %d ms%n", i, millisSince(frozenAt));
+  }
+
   private void restartNodes() {
     long t0 = System.nanoTime();
     nodes.get(0).start();
@@ -308,6 +341,8 @@ class ClusterFaultTest {
     final List<String> acked = new CopyOnWriteArrayList<>();
     final AtomicInteger failures = new AtomicInteger();
     final AtomicInteger retryAfter = new AtomicInteger();
+    /** Nodes not to publish to (a frozen one would hold the request until it wakes). */
+    final Set<Integer> avoid = java.util.concurrent.ConcurrentHashMap.newKeySet();
     volatile boolean stop;
     private int turn;
 
@@ -350,8 +385,8 @@ class ClusterFaultTest {
 
     private ChildCrier nextLiveNode() {
       for (int i = 0; i < NODES; i++) {
-        ChildCrier n = nodes.get(Math.floorMod(turn++, NODES));
-        if (n.isAlive()) return n;
+        int k = Math.floorMod(turn++, NODES);
+        if (nodes.get(k).isAlive() && !avoid.contains(k)) return nodes.get(k);
       }
       return null;
     }

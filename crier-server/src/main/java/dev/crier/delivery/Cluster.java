@@ -36,9 +36,12 @@ public final class Cluster {
     return new Cluster(new Leases(leases, signals, node, address, lease), signals, subscriptions);
   }
 
-  /** Whether this node may flush a broadcast receiver now (it holds its lease, or is alone). */
+  /**
+   * Whether this node may flush a broadcast receiver now: it is alone, or holds the receiver's
+   * lease with time left on it (the same fence lanes use).
+   */
   public Predicate<String> owns() {
-    return leases == null ? id -> true : leases::holds;
+    return leases == null ? id -> true : id -> !leases.remaining(id).isZero();
   }
 
   /** Records where this node serves, once its HTTP port is known. */

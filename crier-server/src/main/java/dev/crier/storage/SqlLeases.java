@@ -8,8 +8,7 @@ import java.util.Set;
 
 /**
  * Nodes and leases in the {@code nodes} and {@code leases} tables, timed by the database's clock.
- * A claim is one {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expires_at < now}: the row lock
- * taken by the conflict makes a second claimer re-check the winner's fresh expiry and skip it.
+ * Every change states the owner or the expiry it expects, so a lease never has two owners.
  */
 public final class SqlLeases implements LeaseStore {
   /** Active broadcast receivers, and active subscriptions with pending deliveries. */
@@ -73,24 +72,47 @@ public final class SqlLeases implements LeaseStore {
                 .one());
   }
 
+  /**
+   * Two statements, neither of which can deadlock with another claimer. Expired leases are taken
+   * over with {@code FOR UPDATE SKIP LOCKED}: a row another claimer (or its renewing owner) has
+   * locked is skipped, not waited for, and a row renewed since the snapshot fails the re-checked
+   * expiry. Subscriptions that never had a lease row get one with {@code INSERT ... ON CONFLICT DO
+   * NOTHING}, in id order, so concurrent inserters wait for each other in one order (a random
+   * order deadlocked: LeaseClaimsTest found it).
+   */
   @Override
   public List<String> claim(String node, int max, Duration lease) {
     if (max <= 0) return List.of();
     return db.withHandle(
-        h ->
-            h.createQuery(
-                    "INSERT INTO leases (subscription_id, owner, expires_at)"
-                        + " SELECT s.id, :node, " + now + " + :lease FROM subscriptions s WHERE " + HAS_WORK
-                        + " AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.subscription_id = s.id AND l.expires_at >= "
-                        + now + ") ORDER BY random() LIMIT :max"
-                        + " ON CONFLICT (subscription_id) DO UPDATE SET owner = excluded.owner,"
-                        + " expires_at = excluded.expires_at WHERE leases.expires_at < " + now
-                        + " RETURNING subscription_id")
-                .bind("node", node)
-                .bind("lease", lease.toMillis())
-                .bind("max", max)
-                .mapTo(String.class)
-                .list());
+        h -> {
+          List<String> claimed =
+              new java.util.ArrayList<>(
+                  h.createQuery(
+                          "UPDATE leases SET owner = :node, expires_at = " + now + " + :lease WHERE expires_at < " + now
+                              + " AND subscription_id IN (SELECT l.subscription_id FROM leases l JOIN subscriptions s"
+                              + " ON s.id = l.subscription_id WHERE l.expires_at < " + now + " AND " + HAS_WORK
+                              + " LIMIT :max FOR UPDATE OF l SKIP LOCKED) RETURNING subscription_id")
+                      .bind("node", node)
+                      .bind("lease", lease.toMillis())
+                      .bind("max", max)
+                      .mapTo(String.class)
+                      .list());
+          if (claimed.size() < max) {
+            claimed.addAll(
+                h.createQuery(
+                        "INSERT INTO leases (subscription_id, owner, expires_at)"
+                            + " SELECT s.id, :node, " + now + " + :lease FROM subscriptions s WHERE " + HAS_WORK
+                            + " AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.subscription_id = s.id)"
+                            + " ORDER BY s.id LIMIT :max ON CONFLICT (subscription_id) DO NOTHING"
+                            + " RETURNING subscription_id")
+                    .bind("node", node)
+                    .bind("lease", lease.toMillis())
+                    .bind("max", max - claimed.size())
+                    .mapTo(String.class)
+                    .list());
+          }
+          return claimed;
+        });
   }
 
   @Override

@@ -264,8 +264,8 @@ class ClusterFaultTest {
     Awaitility.await("the dead node's subscriptions are taken over")
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> orphans(owned, nodeId) == 0);
-    System.out.printf("[cluster] its subscriptions with work were taken over %d ms after the kill (lease %s s)%n", millisSince(killedAt), LEASE_SECONDS);
+        .until(() -> notTakenOver(owned, nodeId) == 0);
+    System.out.printf("[cluster] its subscriptions were taken over %d ms after the kill (lease %s s)%n", millisSince(killedAt), LEASE_SECONDS);
   }
 
   /**
@@ -285,8 +285,8 @@ class ClusterFaultTest {
       Awaitility.await("the frozen node's subscriptions are taken over")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(50))
-          .until(() -> orphans(owned, nodeId) == 0);
-      System.out.printf("[cluster] its subscriptions with work were taken over %d ms after the freeze%n", millisSince(frozenAt));
+          .until(() -> notTakenOver(owned, nodeId) == 0);
+      System.out.printf("[cluster] its subscriptions were taken over %d ms after the freeze%n", millisSince(frozenAt));
       Thread.sleep(Math.max(0, 3 * Integer.parseInt(LEASE_SECONDS) * 1000L - millisSince(frozenAt)));
     } finally {
       node.thaw();
@@ -456,17 +456,14 @@ class ClusterFaultTest {
     return ids.iterator().next();
   }
 
-  /** Of {@code owned}, the subscriptions with pending work that no live node other than {@code dead} holds. */
-  private int orphans(Set<String> owned, String dead) throws SQLException {
+  /**
+   * Of {@code owned}, the subscriptions no other node holds a lease on yet. (The stream gives
+   * every webhook new events all the time, so each of them needs an owner again soon.)
+   */
+  private int notTakenOver(Set<String> owned, String dead) throws SQLException {
     int n = 0;
     for (String id : owned) {
-      n +=
-          count(
-              "SELECT COUNT(*) FROM subscriptions s WHERE s.id = ? AND EXISTS (SELECT 1 FROM deliveries d"
-                  + " WHERE d.subscription_id = s.id AND d.status = 'pending') AND NOT EXISTS (SELECT 1 FROM leases l"
-                  + " WHERE l.subscription_id = s.id AND l.owner <> ?)",
-              id,
-              dead);
+      n += count("SELECT 1 - COUNT(*) FROM leases WHERE subscription_id = ? AND owner <> ?", id, dead);
     }
     return n;
   }

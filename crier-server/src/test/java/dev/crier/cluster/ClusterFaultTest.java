@@ -66,6 +66,8 @@ class ClusterFaultTest {
   private Receiver receiver;
   private Path root;
   private final List<ChildCrier> nodes = new ArrayList<>();
+  /** The ordered webhooks the stream feeds (each gets new events all the time). */
+  private final Set<String> streamWebhooks = new HashSet<>();
 
   @BeforeAll
   void startCluster() throws Exception {
@@ -191,7 +193,7 @@ class ClusterFaultTest {
     long began = System.nanoTime();
     for (int w = 0; w < WEBHOOKS; w++) {
       declare(node(0), type(w));
-      createOrderedWebhook(node(w % NODES), path(w), type(w));
+      streamWebhooks.add(createOrderedWebhook(node(w % NODES), path(w), type(w)).get("id").stringValue());
     }
     Publisher publisher = new Publisher();
     Thread thread = Thread.ofPlatform().name("publisher").start(publisher);
@@ -257,10 +259,10 @@ class ClusterFaultTest {
   private void killOneNode(int i) throws Exception {
     ChildCrier victim = nodes.get(i);
     String nodeId = nodeIdOf(victim);
-    Set<String> owned = strings("SELECT subscription_id FROM leases WHERE owner = ?", nodeId);
+    Set<String> owned = streamLeasesOf(nodeId);
     long killedAt = System.nanoTime();
     assertThat(victim.kill()).as("exit code of a SIGKILLed JVM").isEqualTo(137);
-    System.out.printf("[cluster] node %d (%s) killed with SIGKILL holding %d leases, %d events received so far%n", i, nodeId, owned.size(), receivedNow());
+    System.out.printf("[cluster] node %d (%s) killed with SIGKILL holding leases on %d of the stream's webhooks, %d events received so far%n", i, nodeId, owned.size(), receivedNow());
     Awaitility.await("the dead node's subscriptions are taken over")
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
@@ -276,12 +278,17 @@ class ClusterFaultTest {
   private void freezeOneNode(int i, Publisher publisher) throws Exception {
     ChildCrier node = nodes.get(i);
     String nodeId = nodeIdOf(node);
-    Set<String> owned = strings("SELECT subscription_id FROM leases WHERE owner = ?", nodeId);
+    Set<String> owned = streamLeasesOf(nodeId);
     publisher.avoid.add(i);
+    // a publish under way to it would hang until it wakes, and the stream with it
+    Awaitility.await("no publish is under way to the node to freeze")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> publisher.publishingTo != i);
     long frozenAt = System.nanoTime();
     node.freeze();
     try {
-      System.out.printf("[cluster] node %d frozen with SIGSTOP holding %d leases%n", i, owned.size());
+      System.out.printf("[cluster] node %d frozen with SIGSTOP holding leases on %d of the stream's webhooks%n", i, owned.size());
       Awaitility.await("the frozen node's subscriptions are taken over")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(50))
@@ -341,6 +348,8 @@ class ClusterFaultTest {
     final List<String> acked = new CopyOnWriteArrayList<>();
     final AtomicInteger failures = new AtomicInteger();
     final AtomicInteger retryAfter = new AtomicInteger();
+    /** The node a publish is under way to, or -1. */
+    volatile int publishingTo = -1;
     /** Nodes not to publish to (a frozen one would hold the request until it wakes). */
     final Set<Integer> avoid = java.util.concurrent.ConcurrentHashMap.newKeySet();
     volatile boolean stop;
@@ -369,26 +378,33 @@ class ClusterFaultTest {
     }
 
     private boolean publish(String body) {
-      ChildCrier node = nextLiveNode();
-      if (node == null) return false;
+      int k = nextLiveNode();
+      if (k < 0) return false;
+      publishingTo = k;
+      if (avoid.contains(k)) { // told to avoid it meanwhile: the freezer may not have seen us
+        publishingTo = -1;
+        return false;
+      }
       try {
-        var r = node.api().post("/v1/events", body);
+        var r = nodes.get(k).api().post("/v1/events", body);
         if (r.status() == 202) return true;
         failures.incrementAndGet();
         if (r.status() == 503 && r.header("Retry-After") != null) retryAfter.incrementAndGet();
         assertThat(r.status()).as("only unavailability may refuse a publish: %s", r).isEqualTo(503);
       } catch (RuntimeException e) {
         failures.incrementAndGet(); // the node died (or is dying) under the request
+      } finally {
+        publishingTo = -1;
       }
       return false;
     }
 
-    private ChildCrier nextLiveNode() {
+    private int nextLiveNode() {
       for (int i = 0; i < NODES; i++) {
         int k = Math.floorMod(turn++, NODES);
-        if (nodes.get(k).isAlive() && !avoid.contains(k)) return nodes.get(k);
+        if (nodes.get(k).isAlive() && !avoid.contains(k)) return k;
       }
-      return null;
+      return -1;
     }
   }
 
@@ -456,9 +472,16 @@ class ClusterFaultTest {
     return ids.iterator().next();
   }
 
+  /** The stream's webhooks {@code nodeId} holds leases on. */
+  private Set<String> streamLeasesOf(String nodeId) throws SQLException {
+    Set<String> owned = strings("SELECT subscription_id FROM leases WHERE owner = ?", nodeId);
+    owned.retainAll(streamWebhooks);
+    return owned;
+  }
+
   /**
    * Of {@code owned}, the subscriptions no other node holds a lease on yet. (The stream gives
-   * every webhook new events all the time, so each of them needs an owner again soon.)
+   * every one of them new events all the time, so each needs an owner again soon.)
    */
   private int notTakenOver(Set<String> owned, String dead) throws SQLException {
     int n = 0;

@@ -6,6 +6,7 @@ import dev.crier.broadcast.BroadcastReceivers;
 import dev.crier.broadcast.FlushBroadcasts;
 import dev.crier.cli.Version;
 import dev.crier.config.Settings;
+import dev.crier.delivery.Cluster;
 import dev.crier.delivery.DeferredAudience;
 import dev.crier.delivery.Engine;
 import dev.crier.delivery.RelayHub;
@@ -13,7 +14,9 @@ import dev.crier.delivery.OperationalEvents;
 import dev.crier.secrets.SecretBox;
 import dev.crier.app.Apps;
 import dev.crier.app.ChannelSubscriptions;
+import dev.crier.storage.PgSignals;
 import dev.crier.storage.SqlApps;
+import dev.crier.storage.SqlLeases;
 import dev.crier.storage.SqlBroadcasts;
 import dev.crier.storage.SqlDeliveries;
 import dev.crier.storage.SqlDeliveryStats;
@@ -55,6 +58,7 @@ public final class Crier implements AutoCloseable {
   private final PublishEvents publisher;
   private final HttpApi api;
   private final AdminKey adminKey;
+  private final NodeIdentity identity;
 
   private Crier(
       Settings settings,
@@ -63,7 +67,8 @@ public final class Crier implements AutoCloseable {
       FlushBroadcasts broadcasts,
       PublishEvents publisher,
       HttpApi api,
-      AdminKey adminKey) {
+      AdminKey adminKey,
+      NodeIdentity identity) {
     this.settings = settings;
     this.db = db;
     this.engine = engine;
@@ -71,6 +76,7 @@ public final class Crier implements AutoCloseable {
     this.publisher = publisher;
     this.api = api;
     this.adminKey = adminKey;
+    this.identity = identity;
   }
 
   /** Opens the database, applies migrations and starts serving on the configured port. */
@@ -80,6 +86,7 @@ public final class Crier implements AutoCloseable {
     SecretBox secrets = SecretBox.load(settings.masterKey(), settings.dataDir());
     Database db = Database.open(settings);
     Engine engine = null;
+    NodeIdentity identity = null;
     FlushBroadcasts broadcasts = null;
     try {
       db.migrate();
@@ -88,7 +95,19 @@ public final class Crier implements AutoCloseable {
       OperationalEvents.declare(catalog);
       SqlEventLog eventLog = new SqlEventLog(db);
       SqlSubscriptions subscriptions = new SqlSubscriptions(db, secrets);
-      SqlDeliveries deliveries = new SqlDeliveries(db);
+      identity = db.dialect().shared() ? NodeIdentity.of(settings.dataDir()) : null;
+      String node = identity == null ? null : identity.id();
+      Cluster cluster =
+          identity != null
+              ? Cluster.shared(
+                  new SqlLeases(db),
+                  new PgSignals(db, settings.jdbcUrl(), settings.dbUser(), settings.dbPassword(), node),
+                  subscriptions,
+                  node,
+                  NodeIdentity.hostName() + ":" + settings.port(),
+                  Duration.ofSeconds(settings.leaseSeconds()))
+              : Cluster.alone();
+      SqlDeliveries deliveries = new SqlDeliveries(db, node);
       SubscriptionIndex index = new SubscriptionIndex(subscriptions.listEnabled());
       // The engine asks apps, made after it, whether a token's user may hear an event.
       DeferredAudience audience = new DeferredAudience();
@@ -106,7 +125,8 @@ public final class Crier implements AutoCloseable {
               Version.current(),
               settings.allowPrivateTargets(),
               Duration.ofDays(settings.retentionDays()),
-              clock);
+              clock,
+              cluster);
       PublishEvents publisher =
           new PublishEvents(
               catalog,
@@ -128,7 +148,8 @@ public final class Crier implements AutoCloseable {
       SqlBroadcasts broadcastStore = new SqlBroadcasts(db);
       engine.start();
       broadcasts =
-          new FlushBroadcasts(broadcastStore, index, audience, settings.brand(), settings.allowPrivateTargets(), clock);
+          new FlushBroadcasts(
+              broadcastStore, index, audience, settings.brand(), settings.allowPrivateTargets(), clock, cluster.owns());
       HttpApi api =
           new HttpApi(
               new HttpApi.Parts(
@@ -155,12 +176,14 @@ public final class Crier implements AutoCloseable {
                   settings.maxEventBytes(),
                   settings.maxBodyBytes()));
       api.start("0.0.0.0", settings.port());
+      cluster.serving(settings.publicUrl() != null ? settings.publicUrl() : NodeIdentity.hostName() + ":" + api.port());
       log.info("Crier listening on port {} ({})", api.port(), db.dialect());
-      return new Crier(settings, db, engine, broadcasts, publisher, api, adminKey);
+      return new Crier(settings, db, engine, broadcasts, publisher, api, adminKey, identity);
     } catch (RuntimeException e) {
       if (broadcasts != null) broadcasts.close();
       if (engine != null) engine.close();
       db.close();
+      if (identity != null) identity.close();
       throw e;
     }
   }
@@ -209,5 +232,6 @@ public final class Crier implements AutoCloseable {
     broadcasts.close();
     engine.close();
     db.close();
+    if (identity != null) identity.close();
   }
 }

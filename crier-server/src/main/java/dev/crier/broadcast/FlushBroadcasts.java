@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +46,25 @@ public final class FlushBroadcasts implements AutoCloseable {
   private final Instant started;
   private final Map<String, Instant> lastSent = new ConcurrentHashMap<>();
   private final Set<String> flushing = ConcurrentHashMap.newKeySet();
+  private final Predicate<String> owns;
   private final Thread thread;
   private volatile boolean running = true;
 
+  /**
+   * @param owns whether this node flushes a receiver now: in a cluster, only the holder of the
+   *     receiver's lease does, so each interval's changes are sent once, not once per node
+   */
   public FlushBroadcasts(
-      BroadcastStore store, SubscriptionIndex index, Audience audience, String brand, boolean allowPrivateTargets, Clock clock) {
+      BroadcastStore store,
+      SubscriptionIndex index,
+      Audience audience,
+      String brand,
+      boolean allowPrivateTargets,
+      Clock clock,
+      Predicate<String> owns) {
     this.store = store;
     this.audience = audience;
+    this.owns = owns;
     this.index = index;
     this.request = new BroadcastRequest(brand);
     this.sender = new SendAttempt(allowPrivateTargets);
@@ -66,7 +79,7 @@ public final class FlushBroadcasts implements AutoCloseable {
         Thread.sleep(TICK.toMillis());
         Instant now = clock.instant();
         for (Subscription receiver : index.all(Kind.BROADCAST)) {
-          if (receiver.status() != Status.ACTIVE || flushing.contains(receiver.id())) continue;
+          if (receiver.status() != Status.ACTIVE || flushing.contains(receiver.id()) || !owns.test(receiver.id())) continue;
           Instant last = lastSent.getOrDefault(receiver.id(), started);
           if (last.plus(receiver.interval()).isAfter(now)) continue;
           lastSent.put(receiver.id(), now);
@@ -127,9 +140,20 @@ public final class FlushBroadcasts implements AutoCloseable {
   }
 
   @Override
+  /**
+   * Stops ticking, and lets flushes already under way finish (up to 5 s) before closing the
+   * client: their rows are taken from the database, so an aborted send would lose them.
+   */
   public void close() {
     running = false;
     thread.interrupt();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    try {
+      thread.join(1_000); // no flush starts after this
+      while (!flushing.isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     sender.close();
   }
 }

@@ -64,6 +64,9 @@ final class SettingsOptions {
   @Option(names = "--watch-aliases", description = "short routes for PUT <path>/watch: prefix=root pairs, or noah (CRIER_WATCH_ALIASES)")
   String watchAliases;
 
+  @Option(names = "--lease-seconds", description = "how long a cluster node's claim lasts unrenewed (CRIER_LEASE_SECONDS, default 15)")
+  String leaseSeconds;
+
   Settings load() {
     Map<Settings.Key, String> flags = new EnumMap<>(Settings.Key.class);
     put(flags, Settings.Key.PORT, port);
@@ -84,6 +87,7 @@ final class SettingsOptions {
     put(flags, Settings.Key.MASTER_KEY, masterKey);
     put(flags, Settings.Key.RETENTION_DAYS, retentionDays);
     put(flags, Settings.Key.WATCH_ALIASES, watchAliases);
+    put(flags, Settings.Key.LEASE_SECONDS, leaseSeconds);
     return Settings.load(System.getenv(), flags);
   }
 

@@ -35,7 +35,8 @@ public record Settings(
     int dbPoolSize,
     String masterKey,
     int retentionDays,
-    Map<String, String> watchAliases) {
+    Map<String, String> watchAliases,
+    int leaseSeconds) {
 
   /** Noah's short routes ({@code PUT /a/my_app/watch} watches {@code //noah/application/my_app}). */
   public static final Map<String, String> NOAH_WATCH_ALIASES =
@@ -66,7 +67,9 @@ public record Settings(
     MASTER_KEY(null),
     RETENTION_DAYS("30"),
     /** {@code prefix=root} pairs, comma-separated, or {@code noah} for Noah's table. */
-    WATCH_ALIASES(null);
+    WATCH_ALIASES(null),
+    /** How long a node's claim on a subscription lasts without renewal (PostgreSQL cluster). */
+    LEASE_SECONDS("15");
 
     private final String defaultValue;
 
@@ -125,7 +128,8 @@ public record Settings(
         integer(Key.DB_POOL_SIZE, raw, 2, 200),
         masterKey(raw.apply(Key.MASTER_KEY)),
         integer(Key.RETENTION_DAYS, raw, 1, 3650),
-        watchAliases(raw.apply(Key.WATCH_ALIASES)));
+        watchAliases(raw.apply(Key.WATCH_ALIASES)),
+        integer(Key.LEASE_SECONDS, raw, 2, 600));
   }
 
   /** Settings from the environment alone, as {@code crier serve} without flags reads them. */
@@ -168,6 +172,7 @@ public record Settings(
         watchAliases.isEmpty()
             ? null
             : String.join(",", watchAliases.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+    values.put(Key.LEASE_SECONDS, leaseSeconds);
     List<String> lines = new ArrayList<>();
     values.forEach(
         (key, value) -> {

@@ -13,14 +13,23 @@ public interface DeliveryStore {
   /** Active subscriptions that have pending deliveries. */
   List<String> subscriptionsWithPendingWork();
 
-  /** Records outcomes in one transaction; an outcome for a delivery no longer pending is ignored. */
+  /**
+   * Records outcomes in one transaction; an outcome for a delivery no longer pending (or, in a
+   * cluster, whose lease this node lost) is ignored.
+   */
   void record(List<Outcome> outcomes);
 
-  /** Records the failure that exhausted the schedule and halts the subscription, in one transaction. */
-  void halt(Outcome failed, Instant now);
+  /**
+   * Records the failure that exhausted the schedule and halts the subscription, in one
+   * transaction; false (nothing written) when the delivery is no longer this node's to record.
+   */
+  boolean halt(Outcome failed, Instant now);
 
-  /** Records the attempt that got 410 Gone (the delivery stays pending) and disables the subscription. */
-  void disableGone(Outcome gone, Instant now);
+  /**
+   * Records the attempt that got 410 Gone (the delivery stays pending) and disables the
+   * subscription; false (nothing written) when the delivery is no longer this node's to record.
+   */
+  boolean disableGone(Outcome gone, Instant now);
 
   /**
    * Sets a halted subscription active and its failed deliveries pending with a fresh schedule, in

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import dev.crier.subscription.SubscriptionStore;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,10 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
    * lanes started any other way (restart, backstop, resume) read the database.
    */
   private final Map<String, Long> watermarks = new ConcurrentHashMap<>();
+  private final Ownership ownership;
+  private final Leases leases;
+  private final Signals signals;
+  private final SubscriptionStore subscriptions;
   private volatile boolean running = true;
   /** Released when the clock jumps, so the backstop looks at the new time now, not in 15 s. */
   private final Semaphore backstopWake = new Semaphore(0);
@@ -60,7 +66,8 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
       String version,
       boolean allowPrivateTargets,
       Duration retention,
-      Clock clock) {
+      Clock clock,
+      Cluster cluster) {
     this.store = store;
     this.index = index;
     this.ops = ops;
@@ -69,15 +76,27 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     this.sender = new SendAttempt(allowPrivateTargets);
     this.send = new SendDelivery(sender, relay, new WebhookRequest(brand, version, clock), audience, clock);
     this.recorder = new RecordOutcomes(store);
+    this.leases = cluster.leases();
+    this.ownership = leases != null ? leases : Ownership.ALONE;
+    this.signals = cluster.signals();
+    this.subscriptions = cluster.subscriptions();
     if (clock instanceof AdvancingClock advancing) {
       advancing.onAdvance(this::wakeAll);
       advancing.onAdvance(backstopWake::release);
     }
   }
 
-  /** Starts lanes for every subscription with pending work, and the periodic backstop. */
+  /**
+   * Starts lanes for every subscription with pending work (alone) or joins the cluster (shared:
+   * lanes start for the leases this node claims), and the periodic backstop.
+   */
   public void start() {
-    ensureLanesForPendingWork();
+    if (leases != null) {
+      leases.start(this);
+      signals.listen(leases);
+    } else {
+      ensureLanesForPendingWork();
+    }
     backstop = Thread.ofVirtual().name("crier-backstop").start(this::backstopLoop);
   }
 
@@ -88,7 +107,8 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
       try {
         backstopWake.tryAcquire(BACKSTOP.toMillis(), TimeUnit.MILLISECONDS);
         backstopWake.drainPermits();
-        ensureLanesForPendingWork();
+        if (leases == null) ensureLanesForPendingWork();
+        else reconcile();
         Instant now = clock.instant();
         if (Duration.between(lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
           prune();
@@ -111,15 +131,23 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   public void offer(List<Dispatch> dispatches) {
     Map<String, List<Dispatch>> bySubscription = new LinkedHashMap<>();
     for (Dispatch d : dispatches) bySubscription.computeIfAbsent(d.subscriptionId(), k -> new ArrayList<>()).add(d);
+    List<String> elsewhere = new ArrayList<>();
     bySubscription.forEach(
         (id, list) ->
             lanes.compute(
                 id,
                 (k, lane) -> {
-                  if (lane == null || lane.stopped) lane = newLane(k, watermarks.remove(k));
+                  if (lane == null || lane.stopped) {
+                    if (!ownership.holds(k)) {
+                      elsewhere.add(k); // another node's (or nobody's yet): it reads them from the database
+                      return lane;
+                    }
+                    lane = newLane(k, ownership.shared() ? null : watermarks.remove(k));
+                  }
                   if (lane != null) lane.offer(list);
                   return lane;
                 }));
+    if (!elsewhere.isEmpty()) leases.wanted(elsewhere);
   }
 
   private Lane newLane(String id) {
@@ -130,6 +158,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   private Lane newLane(String id, Long watermark) {
     Optional<Subscription> s = index.get(id);
     if (s.isEmpty() || s.get().status() != Status.ACTIVE || !s.get().kind().delivers() || !running) return null;
+    if (!ownership.holds(id)) return null;
     Lane lane = Lane.of(this, s.get(), watermark);
     lane.start();
     return lane;
@@ -153,6 +182,84 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
 
   void retired(Lane lane) {
     lanes.remove(lane.id(), lane);
+    if (leases != null) leases.giveBack(lane.id());
+  }
+
+  // --- the cluster: called by Leases on its thread, and by the listener ---
+
+  /**
+   * The backstop for lost work announcements, for the leases held with pending deliveries: a
+   * lane each, and those with nothing in hand look in the database again.
+   */
+  void ensureLanes(Set<String> owned) {
+    for (String id : owned) laneReading(id, Lane::refillIfStarved);
+  }
+
+  /** Another node committed deliveries for a subscription this node owns. */
+  void refill(String id) {
+    laneReading(id, Lane::refill);
+  }
+
+  /** Starts a lane (which reads the database first) for {@code id}, or tells the running one. */
+  private void laneReading(String id, java.util.function.Consumer<Lane> running) {
+    lanes.compute(
+        id,
+        (k, lane) -> {
+          if (lane == null || lane.stopped) return newLane(k, null);
+          running.accept(lane);
+          return lane;
+        });
+  }
+
+  void leaseLost(String id) {
+    Lane lane = lanes.get(id);
+    if (lane != null) lane.stop();
+  }
+
+  /** Stops the lane and waits until its attempt in flight, if any, has ended. */
+  void stopLaneAndWait(String id) {
+    Lane lane = lanes.get(id);
+    if (lane == null) return;
+    lane.stop();
+    lane.awaitStopped(lane.subscription.timeout().plusSeconds(1));
+  }
+
+  /** Forgets the lease unless a lane runs for it again, atomically with offers for it. */
+  boolean forgetIfNoLane(String id) {
+    boolean[] forgotten = {false};
+    lanes.compute(
+        id,
+        (k, lane) -> {
+          if (lane != null && !lane.stopped) return lane;
+          leases.forget(k);
+          forgotten[0] = true;
+          return lane;
+        });
+    return forgotten[0];
+  }
+
+  /** Applies a change another node (or this one) announced, as the database has it now. */
+  void followChange(String id) {
+    Optional<Subscription> s = subscriptions.find(id);
+    if (s.isPresent() && s.get().status() != Status.DISABLED) apply(s.get());
+    else applyRemoved(id);
+  }
+
+  /**
+   * The backstop for lost announcements: compares what the index holds with the database (ids
+   * and update times only) and follows every difference.
+   */
+  void reconcile() {
+    try {
+      Map<String, Instant> stored = subscriptions.versions();
+      Map<String, Instant> held = index.versions();
+      for (var e : stored.entrySet()) {
+        if (!e.getValue().equals(held.get(e.getKey()))) followChange(e.getKey());
+      }
+      for (String id : held.keySet()) if (!stored.containsKey(id)) applyRemoved(id);
+    } catch (RuntimeException e) {
+      log.warn("reconciling subscriptions with the database failed: {}", e.toString());
+    }
   }
 
   /** Decides what follows an attempt, records it, and applies halting or disabling. */
@@ -170,8 +277,10 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     }
     if (SendDelivery.gone(result)) {
       recorder.flush();
-      store.disableGone(new Outcome(s.id(), d.subSeq(), DeliveryStatus.PENDING, n, now, attempt), now);
-      index.put(s.withStatus(Status.DISABLED, now));
+      if (!store.disableGone(new Outcome(s.id(), d.subSeq(), DeliveryStatus.PENDING, n, now, attempt), now)) {
+        return Outcome.Next.STOP; // the lease was lost meanwhile: the new owner decides
+      }
+      subscriptionChanged(s.withStatus(Status.DISABLED, now));
       ops.disabled(s, d.id());
       log.warn("webhook {} disabled: its endpoint answered 410 Gone", s.id());
       return Outcome.Next.STOP;
@@ -183,8 +292,8 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
         return Outcome.Next.DONE;
       }
       recorder.flush();
-      store.halt(failed, now);
-      index.put(s.withStatus(Status.HALTED, now));
+      if (!store.halt(failed, now)) return Outcome.Next.STOP; // the lease was lost meanwhile
+      subscriptionChanged(s.withStatus(Status.HALTED, now));
       ops.halted(s, d.id(), describe(result));
       log.warn("webhook {} halted at delivery {}: {}", s.id(), d.id(), describe(result));
       return Outcome.Next.STOP;
@@ -208,9 +317,19 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     };
   }
 
-  /** A subscription was created or changed: its lane follows (started, stopped, reconfigured). */
+  /**
+   * A subscription was created or changed: its lane follows (started, stopped, reconfigured), and
+   * the other nodes are told.
+   */
   public void subscriptionChanged(Subscription s) {
+    apply(s);
+    signals.announceChange(s.id());
+    if (leases != null && s.status() == Status.ACTIVE && !ownership.holds(s.id())) leases.wanted(List.of(s.id()));
+  }
+
+  private void apply(Subscription s) {
     index.put(s);
+    if (leases != null && s.status() != Status.ACTIVE && ownership.holds(s.id())) leases.giveBack(s.id()); // give it back
     Lane lane = lanes.get(s.id());
     if (lane != null) {
       if (s.status() != Status.ACTIVE || s.ordered() != lane.subscription.ordered()) {
@@ -233,7 +352,9 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   @Override
   public void created(Subscription s) {
     index.put(s);
-    if (s.kind().delivers()) watermarks.put(s.id(), 0L);
+    if (s.kind().delivers() && leases == null) watermarks.put(s.id(), 0L);
+    signals.announceChange(s.id());
+    if (leases != null && !s.kind().delivers()) leases.wanted(List.of(s.id()));
   }
 
   @Override
@@ -242,7 +363,13 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   }
 
   public void subscriptionRemoved(String id) {
+    applyRemoved(id);
+    signals.announceChange(id);
+  }
+
+  private void applyRemoved(String id) {
     index.remove(id);
+    if (leases != null && ownership.holds(id)) leases.giveBack(id); // give it back
     watermarks.remove(id);
     Lane lane = lanes.remove(id);
     if (lane != null) lane.stop();
@@ -300,6 +427,10 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     recorder.flush();
   }
 
+  Ownership ownership() {
+    return ownership;
+  }
+
   DeliveryStore store() {
     return store;
   }
@@ -316,9 +447,14 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   public void close() {
     running = false;
     if (backstop != null) backstop.interrupt();
+    if (leases != null) leases.stop();
     lanes.values().forEach(Lane::stop);
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    lanes.values().forEach(lane -> lane.awaitStopped(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))));
     lanes.clear();
     recorder.close();
+    if (leases != null) leases.leave();
+    signals.close();
     sender.close();
   }
 }

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 abstract class Lane {
   static final int WINDOW = 256;
+  /** An attempt is not started with less lease than this left. */
+  private static final Duration MIN_ATTEMPT = Duration.ofMillis(200);
   private static final Duration IDLE_EXIT = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(Lane.class);
 
@@ -35,6 +37,12 @@ abstract class Lane {
   private long loadedThrough;
   /** The database may hold pending deliveries after {@link #loadedThrough}. */
   private boolean more = true;
+  /** Another node committed deliveries for this lane: look in the database again. */
+  private volatile boolean stale;
+  /** The window was empty when the lane last went to sleep. */
+  private volatile boolean starved;
+  /** The last attempt waited for a late lease renewal: look again shortly. */
+  private boolean leaseLate;
   protected volatile boolean stopped;
   private Thread thread;
 
@@ -97,6 +105,43 @@ abstract class Lane {
     poke();
   }
 
+  /** Makes the lane read the database for deliveries it was not handed. */
+  void refill() {
+    stale = true;
+    poke();
+  }
+
+  /**
+   * The backstop's refill: only a lane with nothing in hand reads the database again (one that
+   * is busy meets any delivery it was not handed when a later one arrives out of order, or when
+   * its window runs dry).
+   */
+  void refillIfStarved() {
+    if (starved) refill();
+  }
+
+  /** Waits (at most {@code atMost}) until the lane's thread, and so its attempt in flight, ended. */
+  void awaitStopped(Duration atMost) {
+    Thread t = thread;
+    if (t == null || t == Thread.currentThread()) return;
+    try {
+      t.join(atMost);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * How long the next attempt may take, by this node's lease on the subscription; null when the
+   * lane must not send now (it stops when the lease is gone, and waits while a renewal is late).
+   */
+  protected Duration leaseLeft() {
+    Duration left = engine.ownership().remaining(id());
+    if (left.compareTo(MIN_ATTEMPT) >= 0) return left;
+    if (!engine.ownership().holds(id())) stopped = true;
+    else leaseLate = true;
+    return null;
+  }
   /** Waits until poked, or until {@code until} on the engine's clock, or at most a second. */
   protected void sleepUntil(Instant until) {
     long millis = until == null ? 1_000 : Duration.between(engine.clock().instant(), until).toMillis();
@@ -118,7 +163,11 @@ abstract class Lane {
     try {
       while (!stopped) {
         takeOffers();
-        if (window.isEmpty() && more && wantsMore()) load();
+        if (stale) {
+          stale = false;
+          more = true;
+        }
+        if (window.isEmpty() && more && wantsMore() && !tryLoad()) continue;
         boolean busy = step();
         if (busy) {
           idleSince = null;
@@ -129,7 +178,10 @@ abstract class Lane {
           if (idleSince == null) idleSince = now;
           else if (Duration.between(idleSince, now).compareTo(IDLE_EXIT) > 0 && engine.retire(this)) return;
         }
-        sleepUntil(nextWake());
+        Instant wake = leaseLate ? engine.clock().instant().plusMillis(100) : nextWake();
+        leaseLate = false;
+        starved = window.isEmpty();
+        sleepUntil(wake);
       }
     } catch (RuntimeException e) {
       log.error("lane {} stopped by an unexpected error; it restarts from the database", id(), e);
@@ -148,6 +200,18 @@ abstract class Lane {
       } else {
         more = true; // out of order or window full: the database has it
       }
+    }
+  }
+
+  /** Loads the next window; false (after a pause) when the database could not be read. */
+  private boolean tryLoad() {
+    try {
+      load();
+      return true;
+    } catch (dev.crier.storage.StorageUnavailableException e) {
+      log.debug("lane {} cannot read the database: {}", id(), e.toString());
+      sleepUntil(engine.clock().instant().plusSeconds(1));
+      return false;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.crier.delivery;
 
 import dev.crier.subscription.Subscription;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -19,9 +20,11 @@ final class OrderedLane extends Lane {
     if (d == null) return false;
     Instant now = engine.clock().instant();
     if (d.nextAttemptAt().isAfter(now)) return false;
+    Duration within = leaseLeft();
+    if (within == null) return false;
     Subscription s = subscription;
     int number = d.attempts() + 1;
-    Attempt attempt = engine.send().attempt(s, d, number, false);
+    Attempt attempt = engine.send().attempt(s, d, number, false, within);
     Outcome.Next next = engine.judge(s, d, attempt);
     window.poll();
     switch (next) {

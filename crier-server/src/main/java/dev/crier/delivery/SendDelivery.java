@@ -32,6 +32,14 @@ final class SendDelivery {
    * {@link SendResult.Failed.Kind#FILTERED} with the reason.
    */
   Attempt attempt(Subscription s, PendingDelivery d, int number, boolean redelivery) {
+    return attempt(s, d, number, redelivery, s.timeout());
+  }
+
+  /**
+   * Makes one attempt that ends (answered or abandoned) within {@code within}: a lane's lease
+   * may not outlive its attempt, so the subscription's timeout is cut to what the lease allows.
+   */
+  Attempt attempt(Subscription s, PendingDelivery d, int number, boolean redelivery, Duration within) {
     var refusal = audience.refusal(s, d.event());
     if (refusal.isPresent()) {
       return new Attempt(number, redelivery, clock.instant(), List.of(), null,
@@ -42,7 +50,8 @@ final class SendDelivery {
     Instant at = clock.instant();
     SendResult result;
     try {
-      HttpPost post = new HttpPost(URI.create(s.url()), headers, body, s.timeout());
+      Duration timeout = within.compareTo(s.timeout()) < 0 ? within : s.timeout();
+      HttpPost post = new HttpPost(URI.create(s.url()), headers, body, timeout);
       var relayName = RelayHub.nameOf(s.url());
       result = relayName.isPresent() ? relay.send(relayName.get(), post) : sender.send(post);
     } catch (IllegalArgumentException e) {

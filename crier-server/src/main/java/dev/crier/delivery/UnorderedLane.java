@@ -52,6 +52,8 @@ final class UnorderedLane extends Lane {
     Subscription s = subscription;
     Instant now = engine.clock().instant();
     while (inFlight < s.maxInFlight()) {
+      Duration within = leaseLeft();
+      if (within == null) break;
       PendingDelivery next = null;
       if (!retries.isEmpty() && !retries.peek().nextAttemptAt().isAfter(now)) next = retries.poll();
       else if (!window.isEmpty() && retries.size() < WINDOW) next = window.poll();
@@ -62,18 +64,18 @@ final class UnorderedLane extends Lane {
       }
       inFlight++;
       progressed = true;
-      send(s, next);
+      send(s, next, within);
     }
     return progressed;
   }
 
-  private void send(Subscription s, PendingDelivery d) {
+  private void send(Subscription s, PendingDelivery d, Duration within) {
     Thread.ofVirtual()
         .start(
             () -> {
               Attempt attempt;
               try {
-                attempt = engine.send().attempt(s, d, d.attempts() + 1, false);
+                attempt = engine.send().attempt(s, d, d.attempts() + 1, false, within);
               } catch (RuntimeException e) {
                 attempt =
                     new Attempt(d.attempts() + 1, false, engine.clock().instant(), java.util.List.of(), null,

@@ -29,6 +29,34 @@ public enum Dialect {
     return new String[] {"classpath:db/migration/common", "classpath:db/migration/" + folder};
   }
 
+  /** Whether several nodes may share this database (and so must claim their work with leases). */
+  public boolean shared() {
+    return this == POSTGRESQL;
+  }
+
+  /**
+   * The database's own clock in epoch milliseconds, as SQL: leases and heartbeats are compared
+   * with it, never with a node's clock, so clock skew between nodes cannot make two owners.
+   */
+  String nowMillis() {
+    return switch (this) {
+      case POSTGRESQL -> "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT";
+      case SQLITE -> "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+    };
+  }
+
+  /**
+   * Takes the cluster-wide lock for one chore until the transaction ends, if no other node holds
+   * it; a single SQLite process has nobody to share with.
+   */
+  boolean tryChoreLock(org.jdbi.v3.core.Handle h, long chore) {
+    return switch (this) {
+      case POSTGRESQL ->
+          h.createQuery("SELECT pg_try_advisory_xact_lock(:chore)").bind("chore", chore).mapTo(Boolean.class).one();
+      case SQLITE -> true;
+    };
+  }
+
   /**
    * Whether a failed statement means the database could not be reached (so the caller should
    * retry later) rather than that the statement was wrong.

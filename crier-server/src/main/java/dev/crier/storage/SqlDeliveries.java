@@ -38,10 +38,22 @@ public final class SqlDeliveries implements DeliveryStore {
           + " d.last_response_headers, d.last_response_body, d.created_at, d.updated_at, "
           + SqlEventLog.columns("e");
 
-  private final Database db;
+  /** The cluster-wide lock under which one node at a time prunes. */
+  private static final long PRUNE_CHORE = 0x63726965720001L;
 
+  private final Database db;
+  /** This node's id on a shared database: outcomes are written only while it owns the lease. */
+  private final String node;
+
+  /** Deliveries of a database one process owns. */
   public SqlDeliveries(Database db) {
+    this(db, null);
+  }
+
+  /** Deliveries of a shared database, written by node {@code node} under its leases. */
+  public SqlDeliveries(Database db, String node) {
     this.db = db;
+    this.node = node;
   }
 
   /**
@@ -155,14 +167,25 @@ public final class SqlDeliveries implements DeliveryStore {
   @Override
   public void record(List<Outcome> outcomes) {
     if (outcomes.isEmpty()) return;
-    db.inTransaction(
-        h -> {
-          write(h, outcomes, false);
-          return null;
-        });
+    db.inTransaction(h -> write(h, outcomes, false));
   }
 
-  private static void write(Handle h, List<Outcome> outcomes, boolean anyStatus) {
+  /**
+   * Writes outcomes; unless {@code anyStatus}, only to deliveries still pending and, on a shared
+   * database, whose lease this node still owns (an owner that lost it must not overwrite what
+   * the new owner does).
+   *
+   * @return how many deliveries were written
+   */
+  private int write(Handle h, List<Outcome> outcomes, boolean anyStatus) {
+    String fence =
+        anyStatus
+            ? ""
+            : " AND status = 'pending'"
+                + (node == null
+                    ? ""
+                    : " AND EXISTS (SELECT 1 FROM leases l WHERE l.subscription_id = deliveries.subscription_id"
+                        + " AND l.owner = :node)");
     PreparedBatch deliveries =
         h.prepareBatch(
             "UPDATE deliveries SET status = :status, attempts = :attempts, next_attempt_at = :next,"
@@ -170,7 +193,7 @@ public final class SqlDeliveries implements DeliveryStore {
                 + " last_duration_ms = :duration, last_request_headers = :request_headers,"
                 + " last_response_headers = :response_headers, last_response_body = :response_body,"
                 + " updated_at = :at WHERE subscription_id = :id AND sub_seq = :seq"
-                + (anyStatus ? "" : " AND status = 'pending'"));
+                + fence);
     PreparedBatch attempts = null;
     for (Outcome o : outcomes) {
       Attempt a = o.attempt();
@@ -187,15 +210,17 @@ public final class SqlDeliveries implements DeliveryStore {
           .bind("response_headers", Json.headers(answer.headers()))
           .bind("response_body", answer.body())
           .bind("id", o.subscriptionId())
-          .bind("seq", o.subSeq())
-          .add();
+          .bind("seq", o.subSeq());
+      if (!anyStatus && node != null) deliveries.bind("node", node);
+      deliveries.add();
       if (o.status() != DeliveryStatus.DELIVERED || a.redelivery()) {
         if (attempts == null) attempts = attemptInsert(h);
         bindAttempt(attempts, o);
       }
     }
-    deliveries.execute();
+    int written = java.util.Arrays.stream(deliveries.execute()).sum();
     if (attempts != null) attempts.execute();
+    return written;
   }
 
   private static void bindAttempt(PreparedBatch batch, Outcome o) {
@@ -243,23 +268,15 @@ public final class SqlDeliveries implements DeliveryStore {
   }
 
   @Override
-  public void halt(Outcome failed, Instant now) {
-    db.inTransaction(
-        h -> {
-          write(h, List.of(failed), false);
-          setStatus(h, failed.subscriptionId(), "active", "halted", now);
-          return null;
-        });
+  public boolean halt(Outcome failed, Instant now) {
+    return db.inTransaction(
+        h -> write(h, List.of(failed), false) == 1 && setStatus(h, failed.subscriptionId(), "active", "halted", now));
   }
 
   @Override
-  public void disableGone(Outcome gone, Instant now) {
-    db.inTransaction(
-        h -> {
-          write(h, List.of(gone), false);
-          setStatus(h, gone.subscriptionId(), "active", "disabled", now);
-          return null;
-        });
+  public boolean disableGone(Outcome gone, Instant now) {
+    return db.inTransaction(
+        h -> write(h, List.of(gone), false) == 1 && setStatus(h, gone.subscriptionId(), "active", "disabled", now));
   }
 
   private static boolean setStatus(Handle h, String id, String from, String to, Instant now) {
@@ -432,6 +449,7 @@ public final class SqlDeliveries implements DeliveryStore {
     long cutoff = before.toEpochMilli();
     return db.inTransaction(
         h -> {
+          if (!db.dialect().tryChoreLock(h, PRUNE_CHORE)) return 0; // another node prunes now
           h.createUpdate(
                   "DELETE FROM attempts WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.subscription_id ="
                       + " attempts.subscription_id AND d.sub_seq = attempts.sub_seq AND d.status = 'delivered'"
@@ -442,6 +460,8 @@ public final class SqlDeliveries implements DeliveryStore {
               h.createUpdate("DELETE FROM deliveries WHERE status = 'delivered' AND updated_at < :cutoff")
                   .bind("cutoff", cutoff)
                   .execute();
+          // nodes not heard of for the whole retention period (they ran on data directories now gone)
+          h.createUpdate("DELETE FROM nodes WHERE heartbeat_at < :cutoff").bind("cutoff", cutoff).execute();
           h.createUpdate(
                   "DELETE FROM events WHERE received_at < :cutoff AND NOT EXISTS"
                       + " (SELECT 1 FROM deliveries d WHERE d.event_seq = events.seq)")

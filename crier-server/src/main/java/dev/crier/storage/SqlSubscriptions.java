@@ -174,6 +174,18 @@ public final class SqlSubscriptions implements SubscriptionStore {
   }
 
   @Override
+  public java.util.Map<String, Instant> versions() {
+    return db.withHandle(
+        h -> {
+          java.util.Map<String, Instant> versions = new java.util.HashMap<>();
+          h.createQuery("SELECT id, updated_at FROM subscriptions WHERE status <> 'disabled'")
+              .map((rs, ctx) -> java.util.Map.entry(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("updated_at"))))
+              .forEach(e -> versions.put(e.getKey(), e.getValue()));
+          return versions;
+        });
+  }
+
+  @Override
   public boolean delete(String id) {
     return db.inTransaction(
         h -> {

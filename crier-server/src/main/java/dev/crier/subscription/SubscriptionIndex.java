@@ -61,6 +61,13 @@ public final class SubscriptionIndex implements FanOut {
     return all;
   }
 
+  /** Every subscription held, by id, with the time it last changed (to compare with the database). */
+  public Map<String, java.time.Instant> versions() {
+    Map<String, java.time.Instant> versions = new HashMap<>();
+    for (Subscription s : byId.values()) versions.put(s.id(), s.updatedAt());
+    return versions;
+  }
+
   public Optional<Subscription> get(String id) {
     return Optional.ofNullable(byId.get(id));
   }

@@ -41,6 +41,9 @@ public interface SubscriptionStore {
   /** Every subscription that is not disabled: what the in-memory index holds. */
   List<Subscription> listEnabled();
 
+  /** The ids of every subscription that is not disabled, with the time each last changed. */
+  java.util.Map<String, Instant> versions();
+
   /** Deletes it with its deliveries and attempts, in one transaction; false when there was none. */
   boolean delete(String id);
 

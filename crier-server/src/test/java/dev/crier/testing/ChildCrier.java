@@ -163,9 +163,45 @@ public final class ChildCrier implements AutoCloseable {
   public int kill() {
     if (process == null) return -1;
     process.destroyForcibly();
+    return awaitExit(20, "SIGKILL");
+  }
+
+  /** SIGTERM (an orderly stop: Crier gives back its leases) and waits until the process is gone. */
+  public int stop() {
+    if (process == null) return -1;
+    process.destroy();
+    return awaitExit(30, "SIGTERM");
+  }
+
+  /**
+   * SIGSTOP: the process stops dead (no thread runs, its sockets stay open) until {@link #thaw};
+   * to the rest of the cluster it looks like a node cut off by a partition or a very long pause.
+   */
+  public void freeze() {
+    signal("-STOP");
+  }
+
+  /** SIGCONT after {@link #freeze}. */
+  public void thaw() {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) {
     try {
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("child " + process.pid() + " still alive 20 s after SIGKILL");
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private int awaitExit(int seconds, String signal) {
+    try {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("child " + process.pid() + " still alive " + seconds + " s after " + signal);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -68,6 +68,8 @@ public final class Receiver implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
+  private final Map<String, AtomicInteger> inFlightByPath = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> maxByPath = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile Function<Request, Reply> responder = r -> Reply.status(204);
 
   private Receiver(HttpServer server) {
@@ -118,14 +120,25 @@ public final class Receiver implements AutoCloseable {
     return maxInFlight.get();
   }
 
+  /** The most requests to {@code path} that were being answered at the same moment. */
+  public int maxConcurrent(String path) {
+    AtomicInteger max = maxByPath.get(path);
+    return max == null ? 0 : max.get();
+  }
+
   public void reset() {
     requests.clear();
     maxInFlight.set(0);
+    maxByPath.clear();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
+    String path = exchange.getRequestURI().getPath();
+    AtomicInteger onPath = inFlightByPath.computeIfAbsent(path, k -> new AtomicInteger());
+    int nowOnPath = onPath.incrementAndGet();
+    maxByPath.computeIfAbsent(path, k -> new AtomicInteger()).accumulateAndGet(nowOnPath, Math::max);
     boolean counted = true;
     try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
       Map<String, String> headers = new LinkedHashMap<>();
@@ -137,6 +150,7 @@ public final class Receiver implements AutoCloseable {
       // The sender may start its next request the moment the answer is out, so this request
       // stops counting as in flight before it is answered.
       inFlight.decrementAndGet();
+      onPath.decrementAndGet();
       counted = false;
       reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
       byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
@@ -145,7 +159,10 @@ public final class Receiver implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      if (counted) inFlight.decrementAndGet();
+      if (counted) {
+        inFlight.decrementAndGet();
+        onPath.decrementAndGet();
+      }
       exchange.close();
     }
   }

@@ -1,0 +1,63 @@
+package dev.crier.delivery;
+
+import dev.crier.subscription.SubscriptionStore;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/**
+ * How the engine shares its database: {@link #alone} (SQLite: one process owns everything, no
+ * leases, no messages) or {@link #shared} (PostgreSQL: a node among others, claiming leases and
+ * following the others' changes).
+ */
+public final class Cluster {
+  private final Leases leases;
+  private final Signals signals;
+  private final SubscriptionStore subscriptions;
+
+  private Cluster(Leases leases, Signals signals, SubscriptionStore subscriptions) {
+    this.leases = leases;
+    this.signals = signals;
+    this.subscriptions = subscriptions;
+  }
+
+  public static Cluster alone() {
+    return new Cluster(null, Signals.NONE, null);
+  }
+
+  /**
+   * One node of a cluster.
+   *
+   * @param node this node's id, unique for the life of the process
+   * @param address where it serves (for the {@code nodes} table)
+   * @param lease how long a lease lasts without renewal
+   */
+  public static Cluster shared(
+      LeaseStore leases, Signals signals, SubscriptionStore subscriptions, String node, String address, Duration lease) {
+    return new Cluster(new Leases(leases, signals, node, address, lease), signals, subscriptions);
+  }
+
+  /**
+   * Whether this node may flush a broadcast receiver now: it is alone, or holds the receiver's
+   * lease with time left on it (the same fence lanes use).
+   */
+  public Predicate<String> owns() {
+    return leases == null ? id -> true : id -> !leases.remaining(id).isZero();
+  }
+
+  /** Records where this node serves, once its HTTP port is known. */
+  public void serving(String address) {
+    if (leases != null) leases.serving(address);
+  }
+
+  Leases leases() {
+    return leases;
+  }
+
+  Signals signals() {
+    return signals;
+  }
+
+  SubscriptionStore subscriptions() {
+    return subscriptions;
+  }
+}

@@ -203,6 +203,39 @@ class ChannelSubscriptionsTest {
     assertThat(admin.get("/v1/subscriptions/" + id + "/deliveries?status=pending").json().get("items").findValuesAsString("event_id"))
         .as("the later event waits behind the halt")
         .containsExactly("halt-2-" + id);
+
+    receiver.respond(r -> Reply.status(204));
+    var resumed = i.api().post("/v1/subscriptions/" + id + "/resume", "");
+    assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+    assertThat(resumed.json().get("status").stringValue()).isEqualTo("active");
+    List<Receiver.Request> all = receiver.await("/app/failing", 9, Duration.ofSeconds(10));
+    assertThat(all.subList(7, 9)).extracting(ChannelSubscriptionsTest::objectId)
+        .as("resumed from the failed event, in order")
+        .containsExactly("halt-1-" + id, "halt-2-" + id);
+    assertThat(i.api().post("/v1/subscriptions/" + id + "/resume", "").status()).as("only a halted one resumes").isEqualTo(409);
+  }
+
+  @Test
+  void aDisabledSubscriptionHearsNothingUntilEnabled() {
+    Integration i = integration();
+    var created = i.api().post("/api/subs", "{\"sub\": {\"channel\": \"client.create\", \"callback_url\": \"" + receiver.url("/app/off") + "\"}}");
+    String id = created.json().get("sub").get("id").stringValue();
+    assertThat(i.api().post("/v1/subscriptions/" + id + "/disable", "").json().get("status").stringValue()).isEqualTo("disabled");
+    publish("off-1-" + id, "client.create");
+    var enabled = admin.post("/v1/subscriptions/" + id + "/enable", "");
+    assertThat(enabled.status()).as("the provider may enable it too").isEqualTo(200);
+    assertThat(enabled.json().get("status").stringValue()).isEqualTo("active");
+    publish("off-2-" + id, "client.create");
+    assertThat(objectId(receiver.await("/app/off", 1, Duration.ofSeconds(10)).get(0)))
+        .as("what was published while it was disabled is not delivered")
+        .isEqualTo("off-2-" + id);
+  }
+
+  /** The client id inside a signed_request's payload. */
+  private static String objectId(Receiver.Request r) {
+    String value = java.net.URLDecoder.decode(r.text().substring("signed_request=".length()), java.nio.charset.StandardCharsets.UTF_8);
+    String payload = new String(java.util.Base64.getUrlDecoder().decode(value.split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8);
+    return Api.JSON.readTree(payload).get("obj").get("client").get("id").stringValue();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.crier.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crier.testing.Api;
+import dev.crier.testing.AppToken;
 import dev.crier.testing.Engine;
 import dev.crier.testing.Receiver;
 import dev.crier.testing.TestCrier;
@@ -50,25 +51,15 @@ class TokenBoundariesTest {
     crier.close();
   }
 
-  record Integration(String appId, String token, Api api) {}
-
-  Integration integration(String account, String scope) {
-    var app = admin.post("/v1/apps", "{\"name\": \"Books\", \"url\": \"" + receiver.url("/app") + "\"}");
-    assertThat(app.status()).as(app.body()).isEqualTo(201);
-    String appId = app.json().get("id").stringValue();
-    var token =
-        admin.post(
-            "/v1/apps/" + appId + "/tokens",
-            "{\"account\": \"" + account + "\", \"user_id\": \"u-1\", \"scope\": \"" + scope + "\", \"permissions\": []}");
-    assertThat(token.status()).as(token.body()).isEqualTo(201);
-    String plain = token.json().get("access_token").stringValue();
-    return new Integration(appId, plain, admin.withKey(plain));
+  /** An app rooted at the receiver's /app, and a token of it for {@code account}. */
+  AppToken integration(String account, String scope) {
+    return AppToken.issue(admin, "Books", receiver.url("/app"), account, scope);
   }
 
   @Test
   void aRelayNameBelongsToTheIntegrationThatTookItFirst() throws Exception {
-    Integration first = integration("acme", "clients");
-    Integration second = integration("acme", "clients");
+    AppToken first = integration("acme", "clients");
+    AppToken second = integration("acme", "clients");
     String name = "relay:team-" + System.nanoTime();
     var mine = first.api().post("/v1/webhooks", "{\"url\": \"" + name + "\", \"events\": [\"client.create\"]}");
     assertThat(mine.status()).as(mine.body()).isEqualTo(201);
@@ -104,7 +95,7 @@ class TokenBoundariesTest {
 
   @Test
   void aWatchMadeWithATokenHearsOnlyTheEventTypesInItsScope() {
-    Integration i = integration("acme", "clients");
+    AppToken i = integration("acme", "clients");
     String root = "/projects/" + System.nanoTime();
     var watch = i.api().post("/v1/watches", "{\"pattern\": \"" + root + "\", \"endpoint\": \"" + receiver.url("/app/watch") + "\"}");
     assertThat(watch.status()).as(watch.body()).isEqualTo(201);
@@ -131,8 +122,8 @@ class TokenBoundariesTest {
 
   @Test
   void everyKindThatDeliversHasADeliveryLogOnlyItsOwnerSees() {
-    Integration owner = integration("acme", "clients");
-    Integration stranger = integration("acme", "clients");
+    AppToken owner = integration("acme", "clients");
+    AppToken stranger = integration("acme", "clients");
     var sub = owner.api().post("/api/subs", "{\"sub\": {\"channel\": \"client.create\", \"callback_url\": \"" + receiver.url("/app/subs") + "\"}}");
     assertThat(sub.status()).as(sub.body()).isEqualTo(201);
     String subId = sub.json().get("sub").get("id").stringValue();
@@ -162,8 +153,8 @@ class TokenBoundariesTest {
 
   @Test
   void noahsRoutesFindOnlyTheCallersOwnWatches() {
-    Integration owner = integration("acme", "clients");
-    Integration stranger = integration("acme", "clients");
+    AppToken owner = integration("acme", "clients");
+    AppToken stranger = integration("acme", "clients");
     String body = "{\"pattern\": \"//noah/application/x" + System.nanoTime() + "\", \"endpoint\": \"" + receiver.url("/app/noah") + "\"}";
     var created = owner.api().put("/w/", body);
     assertThat(created.status()).as(created.body()).isEqualTo(200);
@@ -184,7 +175,7 @@ class TokenBoundariesTest {
 
   @Test
   void aBroadcastReceiverMadeWithATokenHearsOnlyEventTypesInItsScope() {
-    Integration i = integration("acme", "timers:running");
+    AppToken i = integration("acme", "timers:running");
     var receiverMade =
         i.api().post("/v1/broadcast-receivers", "{\"name\": \"t\", \"url\": \"" + receiver.url("/app/b") + "\", \"subjects\": [\"timer\"], \"interval_seconds\": 1}");
     assertThat(receiverMade.status()).as(receiverMade.body()).isEqualTo(201);

@@ -40,8 +40,7 @@ class DeliverySearchApiTest {
   static void start(Engine engine) {
     crier = TestCrier.start(engine);
     api = crier.api();
-    api.put("/v1/event-types/entry.updated", "{\"description\":\"test\"}");
-    api.put("/v1/event-types/timer.running", "{\"description\":\"test\"}");
+    crier.declare("entry.updated", "timer.running");
   }
 
   @AfterParameterizedClassInvocation

@@ -39,7 +39,7 @@ class StatsApiTest {
   static void start(Engine engine) {
     crier = TestCrier.start(engine);
     api = crier.api();
-    api.put("/v1/event-types/entry.updated", "{\"description\":\"test\"}");
+    crier.declare("entry.updated");
   }
 
   @AfterParameterizedClassInvocation

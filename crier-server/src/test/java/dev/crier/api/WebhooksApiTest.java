@@ -28,9 +28,7 @@ class WebhooksApiTest {
   static void start(Engine engine) {
     crier = TestCrier.start(engine);
     api = crier.api();
-    for (String type : List.of("entry.updated", "client.create", "client.update", "message.created")) {
-      api.put("/v1/event-types/" + type, "{\"description\":\"test\"}");
-    }
+    crier.declare("entry.updated", "client.create", "client.update", "message.created");
   }
 
   @AfterParameterizedClassInvocation

@@ -43,9 +43,7 @@ class AppsAndChannelsTest {
   static void start(Engine engine) {
     crier = TestCrier.start(engine, Map.of(dev.crier.config.Settings.Key.ALLOW_HTTP_CALLBACKS, "true"));
     admin = crier.api();
-    for (String type : List.of("client.create", "client.update", "invoice.delete", "timer.running")) {
-      admin.put("/v1/event-types/" + type, "{\"description\":\"test\"}");
-    }
+    crier.declare("client.create", "client.update", "invoice.delete", "timer.running");
     admin.put("/v1/event-types/person.create", "{\"description\":\"irregular plural\", \"scope\": \"people\"}");
   }
 

@@ -42,9 +42,7 @@ class ChannelSubscriptionsTest {
     clock = new ManualClock();
     crier = TestCrier.start(engine, Map.of(Settings.Key.ALLOW_HTTP_CALLBACKS, "true"), clock);
     admin = crier.api();
-    for (String type : List.of("client.create", "client.update", "project.create")) {
-      admin.put("/v1/event-types/" + type, "{\"description\":\"test\"}");
-    }
+    crier.declare("client.create", "client.update", "project.create");
   }
 
   @AfterParameterizedClassInvocation

@@ -25,7 +25,7 @@ class HttpsOnlyCallbacksTest {
   static void start(Engine engine) {
     crier = TestCrier.start(engine);
     admin = crier.api();
-    admin.put("/v1/event-types/client.create", "{\"description\":\"test\"}");
+    crier.declare("client.create");
   }
 
   @AfterParameterizedClassInvocation

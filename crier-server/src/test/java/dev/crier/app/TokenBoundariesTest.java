@@ -41,9 +41,7 @@ class TokenBoundariesTest {
   static void start(Engine engine) {
     crier = TestCrier.start(engine, Map.of(dev.crier.config.Settings.Key.ALLOW_HTTP_CALLBACKS, "true"));
     admin = crier.api();
-    for (String type : List.of("client.create", "timer.running")) {
-      admin.put("/v1/event-types/" + type, "{\"description\":\"test\"}");
-    }
+    crier.declare("client.create", "timer.running");
   }
 
   @AfterParameterizedClassInvocation

@@ -36,9 +36,7 @@ class TokenIsolationTest {
   static void start(Engine engine) {
     crier = TestCrier.start(engine, Map.of(Settings.Key.ALLOW_HTTP_CALLBACKS, "true"));
     admin = crier.api();
-    for (String type : List.of("client.create", "timer.running")) {
-      admin.put("/v1/event-types/" + type, "{\"description\":\"test\"}");
-    }
+    crier.declare("client.create", "timer.running");
   }
 
   @AfterParameterizedClassInvocation

@@ -50,9 +50,7 @@ class TokenLifecycleTest {
     clock = new ManualClock();
     crier = TestCrier.start(engine, Map.of(Settings.Key.ALLOW_HTTP_CALLBACKS, "true"), clock);
     admin = crier.api();
-    for (String type : List.of("client.create", "timer.running")) {
-      admin.put("/v1/event-types/" + type, "{\"description\":\"test\"}");
-    }
+    crier.declare("client.create", "timer.running");
   }
 
   @AfterParameterizedClassInvocation

@@ -46,9 +46,7 @@ class BroadcastsTest {
   static void start(Engine engine) {
     crier = TestCrier.start(engine, Map.of(Settings.Key.BRAND, "Noko"));
     api = crier.api();
-    for (String type : List.of("timer.running", "timer.paused", "timer.stopped", "entry.updated")) {
-      api.put("/v1/event-types/" + type, "{\"description\":\"test\"}");
-    }
+    crier.declare("timer.running", "timer.paused", "timer.stopped", "entry.updated");
   }
 
   @AfterParameterizedClassInvocation

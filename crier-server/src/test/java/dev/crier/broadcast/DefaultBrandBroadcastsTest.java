@@ -29,7 +29,7 @@ class DefaultBrandBroadcastsTest {
   static void start(Engine engine) {
     crier = TestCrier.start(engine);
     api = crier.api();
-    api.put("/v1/event-types/timer.running", "{\"description\":\"test\"}");
+    crier.declare("timer.running");
   }
 
   @AfterParameterizedClassInvocation

@@ -40,7 +40,7 @@ class RelayAndListenTest {
       port = socket.getLocalPort();
     }
     crier = TestCrier.start(Engine.SQLITE, Map.of(Settings.Key.PORT, Integer.toString(port)));
-    crier.api().put("/v1/event-types/timer.running", "{\"description\":\"test\"}");
+    crier.declare("timer.running");
   }
 
   @AfterAll

@@ -36,7 +36,7 @@ class DeliveryLogTest {
     clock = new ManualClock();
     crier = TestCrier.start(engine, Map.of(Settings.Key.RETENTION_DAYS, "30"), clock);
     api = crier.api();
-    api.put("/v1/event-types/invoice.paid", "{\"description\":\"test\"}");
+    crier.declare("invoice.paid");
     api.put("/v1/event-types/invoice.archived", "{\"description\":\"only the retention test hears it\"}");
   }
 

@@ -40,7 +40,7 @@ class OrderedDeliveryTest {
     clock = new ManualClock();
     crier = TestCrier.start(engine, Map.of(), clock);
     api = crier.api();
-    api.put("/v1/event-types/entry.updated", "{\"description\":\"test\"}");
+    crier.declare("entry.updated");
   }
 
   @AfterParameterizedClassInvocation

@@ -25,7 +25,7 @@ class UnorderedAndResponsesTest {
   static void start() {
     crier = TestCrier.start(Engine.SQLITE);
     api = crier.api();
-    api.put("/v1/event-types/job.done", "{\"description\":\"test\"}");
+    crier.declare("job.done");
   }
 
   @AfterAll

@@ -39,9 +39,7 @@ class WhoHearsWhatTest {
   static void start(Engine engine) {
     crier = TestCrier.start(engine);
     api = crier.api();
-    for (String type : List.of("order.placed", "alpha.one", "beta.one", "gamma.one")) {
-      api.put("/v1/event-types/" + type, "{\"description\":\"test\"}");
-    }
+    crier.declare("order.placed", "alpha.one", "beta.one", "gamma.one");
   }
 
   @AfterParameterizedClassInvocation

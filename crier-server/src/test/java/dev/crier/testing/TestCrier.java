@@ -32,6 +32,14 @@ public final class TestCrier implements AutoCloseable {
     this.clock = clock;
   }
 
+  /** Declares these event types (with a placeholder description) through the API. */
+  public void declare(String... types) {
+    for (String type : types) {
+      var r = api().put("/v1/event-types/" + type, "{\"description\":\"test\"}");
+      if (r.status() != 200 && r.status() != 201) throw new IllegalStateException("declaring " + type + ": " + r.body());
+    }
+  }
+
   public static TestCrier start(Engine engine) {
     return start(engine, Map.of());
   }

@@ -47,11 +47,9 @@ class WatchesTest {
   static void start(Engine engine) {
     crier = TestCrier.start(engine, Map.of(Settings.Key.WATCH_ALIASES, "noah"));
     api = crier.api();
-    for (String type : List.of(
+    crier.declare(
         "application.create", "application.update", "application.delete", "application.created",
-        "application.deleted", "application.renamed", "host.update")) {
-      api.put("/v1/event-types/" + type, "{\"description\":\"test\"}");
-    }
+        "application.deleted", "application.renamed", "host.update");
   }
 
   @AfterParameterizedClassInvocation

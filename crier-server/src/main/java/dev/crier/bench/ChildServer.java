@@ -195,8 +195,9 @@ final class ChildServer implements ServerUnderTest {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
+    if (keep) return; // the data directory, its logs and the PostgreSQL schema, to look at afterwards
     if (schema != null) execute(pgServerUrl, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    if (!keep) deleteTree(dir);
+    deleteTree(dir);
   }
 
   private static void execute(String url, String sql) {

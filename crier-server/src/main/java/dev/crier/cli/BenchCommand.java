@@ -56,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--receiver", paramLabel = "KIND", description = "the bench's receiver: jetty (default) or jdk")
   String receiver = "jetty";
 
-  @Option(names = "--keep", description = "keep the servers' data directories and logs")
+  @Option(names = "--keep", description = "keep the servers' data directories, logs and PostgreSQL schemas")
   boolean keep;
 
   @Option(names = "--server-jvm-arg", paramLabel = "FLAG", description = "extra JVM flag for the servers the bench starts (repeatable)")

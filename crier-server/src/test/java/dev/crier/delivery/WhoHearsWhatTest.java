@@ -1,6 +1,7 @@
 package dev.crier.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.crier.testing.Api;
 import dev.crier.testing.Engine;
@@ -39,7 +40,7 @@ class WhoHearsWhatTest {
   static void start(Engine engine) {
     crier = TestCrier.start(engine);
     api = crier.api();
-    crier.declare("order.placed", "alpha.one", "beta.one", "gamma.one");
+    crier.declare("order.placed", "alpha.one", "beta.one", "gamma.one", "delta.one");
   }
 
   @AfterParameterizedClassInvocation
@@ -100,6 +101,59 @@ class WhoHearsWhatTest {
     Pause.millis(500);
     assertThat(ids("/deleted")).containsExactly(doomed.id() + "-before");
     assertThat(api.get("/v1/webhooks/" + doomed.id()).status()).isEqualTo(404);
+  }
+
+  /**
+   * On a shared database a backstop compares the index with the table every 15 s. It once read
+   * the table, then the index, and took a webhook created in between for a deleted one, so the
+   * events published until the next comparison made no delivery for it. Here comparisons run
+   * back to back while webhooks are created: after each one, every webhook whose creation was
+   * answered must still be in the index, and at the end each must hear an event.
+   */
+  @Test
+  void webhooksCreatedWhileTheIndexIsReconciledStayInIt() throws Exception {
+    assumeTrue(engine == Engine.POSTGRESQL, "the reconcile runs on a shared database only");
+    var engineUnderTest = crier.crier().engine();
+    var stop = new java.util.concurrent.atomic.AtomicBoolean();
+    List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.Set<String> dropped = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Thread reconciling = Thread.ofVirtual().start(() -> {
+      while (!stop.get()) {
+        engineUnderTest.reconcile();
+        // each was put in the index before its creation was answered, so none may be missing
+        for (String id : List.copyOf(created)) if (!engineUnderTest.indexes(id)) dropped.add(id);
+      }
+    });
+    List<Thread> creators = new java.util.ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      creators.add(Thread.ofVirtual().start(() -> {
+        for (int i = 0; i < 50; i++) {
+          created.add(Webhook.create(api, "{\"url\": \"" + receiver.url("/reconciled") + "\", \"events\": [\"delta.one\"]}").id());
+        }
+      }));
+    }
+    for (Thread t : creators) t.join();
+    stop.set(true);
+    reconciling.join();
+
+    assertThat(dropped).as("webhooks a reconcile took out of the index").isEmpty();
+    Webhook.publish(api, "delta.one", "reconciled-after", "{}");
+    List<String> unheard = new java.util.ArrayList<>();
+    for (String id : created) if (!eventsDeliveredTo(id).contains("reconciled-after")) unheard.add(id);
+    assertThat(unheard).as("webhooks the next event made no delivery for").isEmpty();
+  }
+
+  private static List<String> eventsDeliveredTo(String subscription) throws Exception {
+    try (Connection c = crier.database().connect();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT e.id FROM deliveries d JOIN events e ON e.seq = d.event_seq WHERE d.subscription_id = ?")) {
+      s.setString(1, subscription);
+      List<String> ids = new java.util.ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) ids.add(rs.getString(1));
+      }
+      return ids;
+    }
   }
 
   private List<String> ids(String path) {

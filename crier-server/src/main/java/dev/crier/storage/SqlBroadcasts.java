@@ -16,12 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** The {@code broadcast_pending} table, and broadcast attempts in {@code attempts} (sub_seq 0). */
 public final class SqlBroadcasts implements BroadcastStore {
-  private static final int ROWS_PER_UPSERT = 500;
-
   private final Database db;
 
   public SqlBroadcasts(Database db) {
@@ -49,26 +46,23 @@ public final class SqlBroadcasts implements BroadcastStore {
       }
     }
     if (rows.isEmpty()) return;
-    List<Row> all = List.copyOf(rows.values());
-    for (int from = 0; from < all.size(); from += ROWS_PER_UPSERT) {
-      List<Row> chunk = all.subList(from, Math.min(all.size(), from + ROWS_PER_UPSERT));
-      StringBuilder sql =
-          new StringBuilder(
-              "INSERT INTO broadcast_pending (subscription_id, subject_key, subject_type, subject_url,"
-                  + " last_event, event_seq, updated_at) VALUES ");
-      for (int i = 0; i < chunk.size(); i++) sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?)");
-      sql.append(
-          " ON CONFLICT (subscription_id, subject_key) DO UPDATE SET subject_type = excluded.subject_type,"
-              + " subject_url = excluded.subject_url, last_event = excluded.last_event,"
-              + " event_seq = excluded.event_seq, updated_at = excluded.updated_at");
-      var update = h.createUpdate(sql.toString());
-      int p = 0;
-      for (Row r : chunk) {
-        update.bind(p++, r.receiver()).bind(p++, r.key()).bind(p++, r.type()).bind(p++, r.url())
-            .bind(p++, r.lastEvent()).bind(p++, r.seq()).bind(p++, now.toEpochMilli());
-      }
-      update.execute();
-    }
+    long at = now.toEpochMilli();
+    Rows.batch(h,
+        "INSERT INTO broadcast_pending (subscription_id, subject_key, subject_type, subject_url,"
+            + " last_event, event_seq, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (subscription_id, subject_key) DO UPDATE SET subject_type = excluded.subject_type,"
+            + " subject_url = excluded.subject_url, last_event = excluded.last_event,"
+            + " event_seq = excluded.event_seq, updated_at = excluded.updated_at",
+        rows.values(),
+        (statement, r) -> {
+          statement.setString(1, r.receiver());
+          statement.setString(2, r.key());
+          statement.setString(3, r.type());
+          statement.setString(4, r.url());
+          statement.setString(5, r.lastEvent());
+          statement.setLong(6, r.seq());
+          statement.setLong(7, at);
+        });
   }
 
   @Override
@@ -92,37 +86,34 @@ public final class SqlBroadcasts implements BroadcastStore {
   public void log(String receiverId, List<Attempt> attempts) {
     if (attempts.isEmpty()) return;
     db.inTransaction(
-        h -> {
-          PreparedBatch batch =
-              h.prepareBatch(
-                  "INSERT INTO attempts (subscription_id, sub_seq, number, redelivery, attempted_at,"
-                      + " request_headers, request_body, response_status, response_headers, response_body,"
-                      + " duration_ms, error) VALUES (:id, 0, 1, 0, :at, :request_headers, :request_body,"
-                      + " :code, :response_headers, :response_body, :duration, :error)");
-          for (Attempt a : attempts) {
-            batch.bind("id", receiverId)
-                .bind("at", a.at().toEpochMilli())
-                .bind("request_headers", Json.headers(a.requestHeaders()))
-                .bind("request_body", new String(a.requestBody(), StandardCharsets.UTF_8));
-            switch (a.result()) {
-              case SendResult.Answered r ->
-                  batch.bind("code", r.status())
-                      .bind("response_headers", Json.headers(r.headers()))
-                      .bind("response_body", new String(r.bodyStart(), StandardCharsets.UTF_8))
-                      .bind("duration", (int) r.duration().toMillis())
-                      .bind("error", r.status() >= 200 && r.status() < 300 ? null : "HTTP " + r.status());
-              case SendResult.Failed f ->
-                  batch.bind("code", (Integer) null)
-                      .bind("response_headers", (String) null)
-                      .bind("response_body", (String) null)
-                      .bind("duration", (int) f.duration().toMillis())
-                      .bind("error", f.error());
-            }
-            batch.add();
-          }
-          batch.execute();
-          return null;
-        });
+        h ->
+            Rows.batch(h,
+                "INSERT INTO attempts (subscription_id, sub_seq, number, redelivery, attempted_at,"
+                    + " request_headers, request_body, response_status, response_headers, response_body,"
+                    + " duration_ms, error) VALUES (?, 0, 1, 0, ?, ?, ?, ?, ?, ?, ?, ?)",
+                attempts,
+                (statement, a) -> {
+                  statement.setString(1, receiverId);
+                  statement.setLong(2, a.at().toEpochMilli());
+                  statement.setString(3, Json.headers(a.requestHeaders()));
+                  statement.setString(4, new String(a.requestBody(), StandardCharsets.UTF_8));
+                  switch (a.result()) {
+                    case SendResult.Answered r -> {
+                      statement.setInt(5, r.status());
+                      statement.setString(6, Json.headers(r.headers()));
+                      statement.setString(7, new String(r.bodyStart(), StandardCharsets.UTF_8));
+                      statement.setInt(8, (int) r.duration().toMillis());
+                      statement.setString(9, r.status() >= 200 && r.status() < 300 ? null : "HTTP " + r.status());
+                    }
+                    case SendResult.Failed f -> {
+                      Rows.setInt(statement, 5, null);
+                      statement.setString(6, null);
+                      statement.setString(7, null);
+                      statement.setInt(8, (int) f.duration().toMillis());
+                      statement.setString(9, f.error());
+                    }
+                  }
+                }));
   }
 
   @Override

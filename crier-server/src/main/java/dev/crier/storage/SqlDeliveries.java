@@ -25,13 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** Deliveries and attempts in the {@code deliveries} and {@code attempts} tables. */
 public final class SqlDeliveries implements DeliveryStore {
-  private static final int ROWS_PER_INSERT = 500;
   private static final String VIEW_COLUMNS =
       "d.subscription_id, d.sub_seq, d.status, d.attempts, d.next_attempt_at, d.last_attempt_at,"
           + " d.last_status, d.last_error, d.last_duration_ms, d.last_request_headers,"
@@ -100,21 +98,18 @@ public final class SqlDeliveries implements DeliveryStore {
       }
     }
     long now = receivedAt.toEpochMilli();
-    for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
-      List<Dispatch> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
-      StringBuilder sql =
-          new StringBuilder(
-              "INSERT INTO deliveries (subscription_id, sub_seq, event_seq, status, attempts,"
-                  + " next_attempt_at, created_at, updated_at) VALUES ");
-      for (int i = 0; i < chunk.size(); i++) sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, 'pending', 0, ?, ?, ?)");
-      var update = h.createUpdate(sql.toString());
-      int p = 0;
-      for (Dispatch d : chunk) {
-        update.bind(p++, d.subscriptionId()).bind(p++, d.subSeq()).bind(p++, d.event().seq())
-            .bind(p++, now).bind(p++, now).bind(p++, now);
-      }
-      update.execute();
-    }
+    Rows.batch(h,
+        "INSERT INTO deliveries (subscription_id, sub_seq, event_seq, status, attempts, next_attempt_at,"
+            + " created_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)",
+        rows,
+        (statement, d) -> {
+          statement.setString(1, d.subscriptionId());
+          statement.setLong(2, d.subSeq());
+          statement.setLong(3, d.event().seq());
+          statement.setLong(4, now);
+          statement.setLong(5, now);
+          statement.setLong(6, now);
+        });
     return created;
   }
 
@@ -178,76 +173,72 @@ public final class SqlDeliveries implements DeliveryStore {
    * @return how many deliveries were written
    */
   private int write(Handle h, List<Outcome> outcomes, boolean anyStatus) {
+    boolean fenced = !anyStatus && node != null;
     String fence =
         anyStatus
             ? ""
             : " AND status = 'pending'"
-                + (node == null
-                    ? ""
-                    : " AND EXISTS (SELECT 1 FROM leases l WHERE l.subscription_id = deliveries.subscription_id"
-                        + " AND l.owner = :node)");
-    PreparedBatch deliveries =
-        h.prepareBatch(
-            "UPDATE deliveries SET status = :status, attempts = :attempts, next_attempt_at = :next,"
-                + " last_attempt_at = :at, last_status = :code, last_error = :error,"
-                + " last_duration_ms = :duration, last_request_headers = :request_headers,"
-                + " last_response_headers = :response_headers, last_response_body = :response_body,"
-                + " updated_at = :at WHERE subscription_id = :id AND sub_seq = :seq"
-                + fence);
-    PreparedBatch attempts = null;
-    for (Outcome o : outcomes) {
-      Attempt a = o.attempt();
-      Answer answer = Answer.of(a.result());
-      deliveries
-          .bind("status", o.status().wire())
-          .bind("attempts", o.attempts())
-          .bind("next", o.nextAttemptAt().toEpochMilli())
-          .bind("at", a.at().toEpochMilli())
-          .bind("code", answer.status())
-          .bind("error", answer.error())
-          .bind("duration", answer.durationMs())
-          .bind("request_headers", Json.headers(a.requestHeaders()))
-          .bind("response_headers", Json.headers(answer.headers()))
-          .bind("response_body", answer.body())
-          .bind("id", o.subscriptionId())
-          .bind("seq", o.subSeq());
-      if (!anyStatus && node != null) deliveries.bind("node", node);
-      deliveries.add();
-      if (o.status() != DeliveryStatus.DELIVERED || a.redelivery()) {
-        if (attempts == null) attempts = attemptInsert(h);
-        bindAttempt(attempts, o);
-      }
-    }
-    int written = java.util.Arrays.stream(deliveries.execute()).sum();
-    if (attempts != null) attempts.execute();
+                + (fenced
+                    ? " AND EXISTS (SELECT 1 FROM leases l WHERE l.subscription_id = deliveries.subscription_id"
+                        + " AND l.owner = ?)"
+                    : "");
+    int[] counts =
+        Rows.batch(h,
+            "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_attempt_at = ?,"
+                + " last_status = ?, last_error = ?, last_duration_ms = ?, last_request_headers = ?,"
+                + " last_response_headers = ?, last_response_body = ?, updated_at = ?"
+                + " WHERE subscription_id = ? AND sub_seq = ?" + fence,
+            outcomes,
+            (statement, o) -> {
+              Attempt a = o.attempt();
+              Answer answer = Answer.of(a.result());
+              long at = a.at().toEpochMilli();
+              statement.setString(1, o.status().wire());
+              statement.setInt(2, o.attempts());
+              statement.setLong(3, o.nextAttemptAt().toEpochMilli());
+              statement.setLong(4, at);
+              Rows.setInt(statement, 5, answer.status());
+              statement.setString(6, answer.error());
+              Rows.setInt(statement, 7, answer.durationMs());
+              statement.setString(8, Json.headers(a.requestHeaders()));
+              statement.setString(9, Json.headers(answer.headers()));
+              statement.setString(10, answer.body());
+              statement.setLong(11, at);
+              statement.setString(12, o.subscriptionId());
+              statement.setLong(13, o.subSeq());
+              if (fenced) statement.setString(14, node);
+            });
+    List<Outcome> logged = new ArrayList<>();
+    for (Outcome o : outcomes) if (o.status() != DeliveryStatus.DELIVERED || o.attempt().redelivery()) logged.add(o);
+    insertAttempts(h, logged);
+    int written = 0;
+    for (int count : counts) written += count;
     return written;
   }
 
-  private static void bindAttempt(PreparedBatch batch, Outcome o) {
-    Attempt a = o.attempt();
-    Answer answer = Answer.of(a.result());
-    batch
-        .bind("id", o.subscriptionId())
-        .bind("seq", o.subSeq())
-        .bind("number", a.number())
-        .bind("redelivery", a.redelivery() ? 1 : 0)
-        .bind("at", a.at().toEpochMilli())
-        .bind("request_headers", Json.headers(a.requestHeaders()))
-        .bind("request_body", a.requestBody() == null ? null : new String(a.requestBody(), StandardCharsets.UTF_8))
-        .bind("code", answer.status())
-        .bind("response_headers", Json.headers(answer.headers()))
-        .bind("response_body", answer.body())
-        .bind("duration", answer.durationMs())
-        .bind("error", answer.error())
-        .add();
-  }
-
-  private static PreparedBatch attemptInsert(Handle h) {
-    return h.prepareBatch(
+  /** Logs attempts in {@code attempts}: every one that did not end its delivery in success. */
+  private static void insertAttempts(Handle h, List<Outcome> outcomes) {
+    Rows.batch(h,
         "INSERT INTO attempts (subscription_id, sub_seq, number, redelivery, attempted_at,"
             + " request_headers, request_body, response_status, response_headers, response_body,"
-            + " duration_ms, error) VALUES (:id, :seq, :number, :redelivery, :at, :request_headers,"
-            + " :request_body, :code, :response_headers, :response_body, :duration, :error)");
+            + " duration_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        outcomes,
+        (statement, o) -> {
+          Attempt a = o.attempt();
+          Answer answer = Answer.of(a.result());
+          statement.setString(1, o.subscriptionId());
+          statement.setLong(2, o.subSeq());
+          statement.setInt(3, a.number());
+          statement.setInt(4, a.redelivery() ? 1 : 0);
+          statement.setLong(5, a.at().toEpochMilli());
+          statement.setString(6, Json.headers(a.requestHeaders()));
+          statement.setString(7, a.requestBody() == null ? null : new String(a.requestBody(), StandardCharsets.UTF_8));
+          Rows.setInt(statement, 8, answer.status());
+          statement.setString(9, Json.headers(answer.headers()));
+          statement.setString(10, answer.body());
+          Rows.setInt(statement, 11, answer.durationMs());
+          statement.setString(12, answer.error());
+        });
   }
 
   /** The parts of a send result that are stored. */
@@ -320,9 +311,7 @@ public final class SqlDeliveries implements DeliveryStore {
           if (outcome.status() == DeliveryStatus.DELIVERED && status.get().equals("failed")) {
             write(h, List.of(outcome), true);
           } else {
-            PreparedBatch insert = attemptInsert(h);
-            bindAttempt(insert, outcome);
-            insert.execute();
+            insertAttempts(h, List.of(outcome));
           }
           return null;
         });

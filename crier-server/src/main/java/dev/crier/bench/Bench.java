@@ -35,6 +35,7 @@ public final class Bench {
    * @param baseline add the raw-sending row
    * @param json where to write the JSON, or null
    * @param backlog pending deliveries the backlog scenario builds
+   * @param latencyRate events a second the latency scenario publishes (1,000 by the issue)
    * @param jfrDir where to write a JFR recording of each scenario's window, or null
    * @param receiver "jetty" or "jdk"
    * @param keep keep the child servers' data directories and logs
@@ -50,6 +51,7 @@ public final class Bench {
       boolean baseline,
       Path json,
       long backlog,
+      int latencyRate,
       Path jfrDir,
       String receiver,
       boolean keep,
@@ -86,7 +88,7 @@ public final class Bench {
         human(options.duration), human(options.warmup), Runtime.getRuntime().availableProcessors(), loadBefore);
     try (Receiver receiver = Receiver.start(receiverKind(options.receiver), "Crier")) {
       for (String name : options.scenarios) {
-        Scenario scenario = Scenario.named(name, options.backlog).orElseThrow();
+        Scenario scenario = Scenario.named(name, options.backlog, options.latencyRate).orElseThrow();
         rows.add(runOne(scenario, receiver, database));
       }
       if (options.baseline) {

@@ -67,7 +67,7 @@ final class BroadcastScenario implements Scenario {
     Publishers.Counts[] counts = new Publishers.Counts[1];
     Publishers.Bodies bodies = bodies(type, sink);
     Thread publisher = Thread.ofPlatform().name("bench-broadcast-publisher").start(() ->
-        counts[0] = Publishers.openLoop(run, null, bodies, EVENTS_PER_SECOND, 100, 64, warmEnd, end));
+        counts[0] = Publishers.openLoop(run, null, bodies, EVENTS_PER_SECOND, 100, 64, new Publishers.Phases(warmEnd, end)));
     WebhookScenario.sleepUntil(warmEnd);
     sink.windowStart = Deliveries.now();
     long receivedBefore = sink.received.sum();
@@ -90,6 +90,7 @@ final class BroadcastScenario implements Scenario {
     details.put("same_timer_twice_in_one_interval", sink.repeats.sum());
     details.put("receipts_not_understood", sink.unparsed.sum());
     details.put("events_skipped_server_behind", c.skipped.sum());
+    details.put("events_skipped_warming_up", c.skippedWarmingUp.sum());
     details.put("bench_cpu_percent", window.benchCpuPercent());
     String notes = String.format(Locale.ROOT,
         "requests/receiver/interval: mean %.0f, max %d (limit %d), same timer twice in one interval %d",

@@ -18,6 +18,35 @@ import java.util.concurrent.locks.LockSupport;
 final class Publishers {
   private Publishers() {}
 
+  /**
+   * When the warm-up and the run end ({@link System#nanoTime()}). A scenario may extend the
+   * warm-up while it runs (until the backlog of a cold start has drained); publishers read both
+   * for every call.
+   */
+  static final class Phases {
+    private volatile long warmEnd;
+    private volatile long end;
+
+    Phases(long warmEnd, long end) {
+      this.warmEnd = warmEnd;
+      this.end = end;
+    }
+
+    long warmEnd() {
+      return warmEnd;
+    }
+
+    long end() {
+      return end;
+    }
+
+    /** Ends the warm-up now; the measured window of {@code duration} starts. */
+    void measureFrom(long now, long durationNanos) {
+      end = now + durationNanos;
+      warmEnd = now;
+    }
+  }
+
   /** Makes the body of one publish call: {@code count} events from {@code firstSeq}. */
   @FunctionalInterface
   interface Bodies {
@@ -29,7 +58,9 @@ final class Publishers {
     final LongAdder measuredEvents = new LongAdder();
     final LongAdder allEvents = new LongAdder();
     final LongAdder errors = new LongAdder();
+    /** Sends skipped in the measured window (the server behind); those of the warm-up apart. */
     final LongAdder skipped = new LongAdder();
+    final LongAdder skippedWarmingUp = new LongAdder();
     final AtomicLong seq = new AtomicLong();
   }
 
@@ -38,16 +69,16 @@ final class Publishers {
    * events before {@code warmEnd} marked warm-up.
    */
   static Counts closedLoop(Run run, Deliveries d, Bodies bodies, int workers, int batch, long maxOutstanding,
-      long warmEnd, long end) {
+      Phases phases) {
     Counts counts = new Counts();
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < workers; w++) {
       threads.add(Thread.ofVirtual().name("bench-publisher-" + w).start(() -> {
         while (true) {
-          while (d.outstanding() > maxOutstanding && System.nanoTime() < end) LockSupport.parkNanos(200_000);
+          while (d.outstanding() > maxOutstanding && System.nanoTime() < phases.end()) LockSupport.parkNanos(200_000);
           long t = System.nanoTime();
-          if (t >= end) return;
-          char phase = t < warmEnd ? 'w' : 'm';
+          if (t >= phases.end()) return;
+          char phase = t < phases.warmEnd() ? 'w' : 'm';
           byte[] body = bodies.body(phase, t - Deliveries.EPOCH, counts.seq.getAndAdd(batch), batch);
           d.expect(batch);
           int status = run.api.publish(body);
@@ -71,21 +102,33 @@ final class Publishers {
    * {@code end}; at most {@code maxInFlight} calls wait for an answer at once.
    */
   static Counts openLoop(Run run, Deliveries d, Bodies bodies, double eventsPerSecond, int batch, int maxInFlight,
-      long warmEnd, long end) {
+      Phases phases) {
+    return openLoop(run, d, bodies, eventsPerSecond, batch, maxInFlight, 0, phases);
+  }
+
+  /**
+   * As above, but the rate ramps up from a tenth over the first {@code rampNanos}: a cold JIT
+   * handles a fraction of the full rate, and the queue it would leave behind at full rate takes a
+   * server with little to spare far longer to drain than the warm-up lasts.
+   */
+  static Counts openLoop(Run run, Deliveries d, Bodies bodies, double eventsPerSecond, int batch, int maxInFlight,
+      long rampNanos, Phases phases) {
     Counts counts = new Counts();
     Semaphore inFlight = new Semaphore(maxInFlight);
     long period = (long) (1e9 * batch / eventsPerSecond);
-    long next = System.nanoTime();
-    while (next < end) {
+    long started = System.nanoTime();
+    long next = started;
+    while (next < phases.end()) {
       long wait = next - System.nanoTime();
       if (wait > 0) LockSupport.parkNanos(wait);
-      next += period;
+      double pace = rampNanos <= 0 ? 1 : Math.min(1, 0.1 + 0.9 * (next - started) / (double) rampNanos);
+      next += (long) (period / pace);
       if (!inFlight.tryAcquire()) {
-        counts.skipped.add(batch);
+        (System.nanoTime() < phases.warmEnd() ? counts.skippedWarmingUp : counts.skipped).add(batch);
         continue;
       }
       long t = System.nanoTime();
-      char phase = t < warmEnd ? 'w' : 'm';
+      char phase = t < phases.warmEnd() ? 'w' : 'm';
       byte[] body = bodies.body(phase, t - Deliveries.EPOCH, counts.seq.getAndAdd(batch), batch);
       if (d != null) d.expect(batch);
       run.api.publishAsync(body, status -> {

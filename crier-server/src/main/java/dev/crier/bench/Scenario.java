@@ -11,17 +11,17 @@ interface Scenario {
   Row run(Run run);
 
   /** Every scenario, in the order {@code all} runs them. */
-  static List<Scenario> all(long backlog) {
+  static List<Scenario> all(long backlog, int latencyRate) {
     return List.of(
         WebhookScenario.fanout(),
         WebhookScenario.ordered(),
-        WebhookScenario.latency(),
+        WebhookScenario.latency(latencyRate),
         new BroadcastScenario(),
         new FanoutWideScenario(),
         new BacklogScenario(backlog));
   }
 
-  static Optional<Scenario> named(String name, long backlog) {
-    return all(backlog).stream().filter(s -> s.name().equals(name)).findFirst();
+  static Optional<Scenario> named(String name, long backlog, int latencyRate) {
+    return all(backlog, latencyRate).stream().filter(s -> s.name().equals(name)).findFirst();
   }
 }

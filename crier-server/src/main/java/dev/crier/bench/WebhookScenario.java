@@ -15,7 +15,7 @@ final class WebhookScenario implements Scenario {
   /** How the events go out; returns what the publishers did. */
   @FunctionalInterface
   interface Load {
-    Publishers.Counts publish(Run run, Deliveries d, Publishers.Bodies bodies, long warmEnd, long end);
+    Publishers.Counts publish(Run run, Deliveries d, Publishers.Bodies bodies, Publishers.Phases phases);
   }
 
   private final String name;
@@ -23,6 +23,21 @@ final class WebhookScenario implements Scenario {
   private final Boolean ordered;
   private final boolean batches;
   private final Load load;
+  /** What the notes say about the rate, when it is fixed; else null. */
+  private String pace;
+  /**
+   * For a fixed rate: the warm-up goes on (at most {@link #MAX_SETTLE_NANOS} longer) until no
+   * more deliveries than this are outstanding, so the window measures the steady state, not
+   * the queue a cold JIT left behind; 0 for closed loops, whose queue is bounded anyway.
+   */
+  private long settleBelow;
+  private static final long MAX_SETTLE_NANOS = 30_000_000_000L;
+  /**
+   * How long a fixed rate takes to ramp up from a tenth: on two cores a cold server at the full
+   * rate queued 30,000-100,000 deliveries while its JIT compiled, which then took longer to drain
+   * than any warm-up; the window starts after the ramp (and the settling) in any case.
+   */
+  private static final long RAMP_NANOS = 20_000_000_000L;
 
   private WebhookScenario(String name, int webhooks, Boolean ordered, boolean batches, Load load) {
     this.name = name;
@@ -38,7 +53,7 @@ final class WebhookScenario implements Scenario {
    */
   static WebhookScenario fanout() {
     return new WebhookScenario("fanout", 100, false, true,
-        (run, d, bodies, warmEnd, end) -> Publishers.closedLoop(run, d, bodies, 2, 50, 20_000, warmEnd, end));
+        (run, d, bodies, phases) -> Publishers.closedLoop(run, d, bodies, 2, 50, 20_000, phases));
   }
 
   /**
@@ -48,13 +63,16 @@ final class WebhookScenario implements Scenario {
    */
   static WebhookScenario ordered() {
     return new WebhookScenario("ordered", 1, true, false,
-        (run, d, bodies, warmEnd, end) -> Publishers.closedLoop(run, d, bodies, 64, 1, 500, warmEnd, end));
+        (run, d, bodies, phases) -> Publishers.closedLoop(run, d, bodies, 64, 1, 500, phases));
   }
 
-  /** 10 webhooks as created by default (ordered); 1,000 single events a second. */
-  static WebhookScenario latency() {
-    return new WebhookScenario("latency", 10, null, false,
-        (run, d, bodies, warmEnd, end) -> Publishers.openLoop(run, d, bodies, 1_000, 1, 256, warmEnd, end));
+  /** 10 webhooks as created by default (ordered); single events at a fixed rate (the is 1,000 a second). */
+  static WebhookScenario latency(int eventsPerSecond) {
+    WebhookScenario latency = new WebhookScenario("latency", 10, null, false,
+        (run, d, bodies, phases) -> Publishers.openLoop(run, d, bodies, eventsPerSecond, 1, 256, RAMP_NANOS, phases));
+    latency.pace = String.format(Locale.ROOT, "%,d events/s", eventsPerSecond);
+    latency.settleBelow = Math.max(100, eventsPerSecond); // 100 ms of its 10 webhooks' deliveries
+    return latency;
   }
 
   @Override
@@ -80,15 +98,29 @@ final class WebhookScenario implements Scenario {
   }
 
   private Row measure(Run run, Deliveries d, Publishers.Bodies bodies) {
-    long warmEnd = System.nanoTime() + run.warmup.toNanos();
-    long end = warmEnd + run.duration.toNanos();
+    long started = System.nanoTime();
+    long warmupEnd = started + (settleBelow > 0 ? Math.max(run.warmup.toNanos(), RAMP_NANOS) : run.warmup.toNanos());
+    // a settling warm-up lasts until it is ended below
+    Publishers.Phases phases = settleBelow > 0
+        ? new Publishers.Phases(Long.MAX_VALUE, Long.MAX_VALUE)
+        : new Publishers.Phases(warmupEnd, warmupEnd + run.duration.toNanos());
     Rate rate = new Rate(d::received);
     run.status(() -> String.format(Locale.ROOT, "%s delivered %,d (%s/s), outstanding %,d",
-        System.nanoTime() < warmEnd ? "warming up," : "measuring,", d.received(), Report.rate(rate.perSecond()),
+        System.nanoTime() < phases.warmEnd() ? "warming up," : "measuring,", d.received(), Report.rate(rate.perSecond()),
         d.outstanding()));
     Publishers.Counts[] counts = new Publishers.Counts[1];
-    Thread publishers = Thread.ofVirtual().start(() -> counts[0] = load.publish(run, d, bodies, warmEnd, end));
-    sleepUntil(warmEnd);
+    Thread publishers = Thread.ofVirtual().start(() -> counts[0] = load.publish(run, d, bodies, phases));
+    sleepUntil(warmupEnd);
+    double settledAfter = 0;
+    if (settleBelow > 0) {
+      long settleUntil = System.nanoTime() + MAX_SETTLE_NANOS;
+      while (d.outstanding() > settleBelow && System.nanoTime() < settleUntil) Run.sleep(50);
+      long now = System.nanoTime();
+      settledAfter = (now - started) / 1e9;
+      run.say(String.format(Locale.ROOT, "warm-up ended after %.1f s, %,d deliveries outstanding", settledAfter, d.outstanding()));
+      phases.measureFrom(now, run.duration.toNanos());
+    }
+    long end = phases.end();
     long receivedBefore = d.received();
     run.beginWindow();
     sleepUntil(end);
@@ -106,11 +138,14 @@ final class WebhookScenario implements Scenario {
     details.put("deliveries_received_total", d.received());
     details.put("bench_cpu_percent", window.benchCpuPercent());
     details.put("max_ms", d.latency.maxMicros() / 1000.0);
+    if (settleBelow > 0) details.put("warmup_seconds_until_settled", Run.round(settledAfter));
     if (c.skipped.sum() > 0) details.put("events_skipped_server_behind", c.skipped.sum());
+    if (c.skippedWarmingUp.sum() > 0) details.put("events_skipped_warming_up", c.skippedWarmingUp.sum());
     if (d.unparsed() > 0) details.put("receipts_without_bench_id", d.unparsed());
     long missing = Math.max(0, d.outstanding());
     String notes = webhooks + (webhooks == 1 ? " webhook" : " webhooks")
         + (ordered == null ? " (default: ordered)" : ordered ? " ordered" : " unordered");
+    if (pace != null) notes += ", " + pace;
     if (c.skipped.sum() > 0) notes += "; " + c.skipped.sum() + " events not sent in time (server behind)";
     return run.row(window, c.measuredEvents.sum(), delivered, d.latency, c.errors.sum() + c.skipped.sum(), missing,
         notes, details);

@@ -50,6 +50,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--backlog", paramLabel = "N", description = "pending deliveries the backlog scenario builds (default 1000000)")
   long backlog = 1_000_000;
 
+  @Option(names = "--latency-rate", paramLabel = "N", description = "events a second the latency scenario publishes (default 1000)")
+  int latencyRate = 1_000;
+
   @Option(names = "--jfr", paramLabel = "DIR", description = "record each scenario's window with JFR into DIR (servers the bench starts)")
   Path jfr;
 
@@ -70,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
           scenarios.contains("all") ? Bench.SCENARIOS
               : scenarios.contains("none") ? List.of() : scenarios.stream().map(String::trim).toList();
       options = new Bench.Options(names, duration(duration, "--duration"), duration(warmup, "--warmup"), dbUrl, target, key,
-          baseline, json, backlog, jfr, receiver, keep, serverJvmArgs);
+          baseline, json, backlog, latencyRate, jfr, receiver, keep, serverJvmArgs);
     } catch (IllegalArgumentException e) {
       System.err.println("crier bench: " + e.getMessage());
       return 2;

@@ -18,6 +18,8 @@ final class SendDelivery {
   private final WebhookRequest request;
   private final Audience audience;
   private final Clock clock;
+  /** Parsed subscription URLs: parsing one costs more than signing (the latency bench's profile). */
+  private final Map<String, URI> urls = new java.util.concurrent.ConcurrentHashMap<>();
 
   SendDelivery(SendAttempt sender, RelayHub relay, WebhookRequest request, Audience audience, Clock clock) {
     this.sender = sender;
@@ -51,13 +53,23 @@ final class SendDelivery {
     SendResult result;
     try {
       Duration timeout = within.compareTo(s.timeout()) < 0 ? within : s.timeout();
-      HttpPost post = new HttpPost(URI.create(s.url()), headers, body, timeout);
+      HttpPost post = new HttpPost(url(s.url()), headers, body, timeout);
       var relayName = RelayHub.nameOf(s.url());
       result = relayName.isPresent() ? relay.send(relayName.get(), post) : sender.send(post);
     } catch (IllegalArgumentException e) {
       result = new SendResult.Failed(SendResult.Failed.Kind.INVALID_URL, "invalid URL: " + e.getMessage(), Duration.ZERO);
     }
     return new Attempt(number, redelivery, at, headers, body, result);
+  }
+
+  private URI url(String url) {
+    URI parsed = urls.get(url);
+    if (parsed == null) {
+      parsed = URI.create(url);
+      if (urls.size() > 100_000) urls.clear(); // URLs of deleted subscriptions, in the end
+      urls.put(url, parsed);
+    }
+    return parsed;
   }
 
   byte[] body(Subscription s, dev.crier.event.Event event) {

@@ -103,7 +103,7 @@ class BenchTest {
     List<Row> rows =
         Bench.run(
             new Bench.Options(List.of("ordered"), Duration.ofSeconds(3), Duration.ofSeconds(5), null, null, null, true,
-                json, 1_000, null, "jetty", false, List.of()),
+                json, 1_000, 1_000, null, "jetty", false, List.of()),
             new PrintStream(printed, true, StandardCharsets.UTF_8));
     String out = printed.toString(StandardCharsets.UTF_8);
     assertThat(rows).extracting(Row::scenario).containsExactly("ordered", "baseline");
@@ -131,7 +131,7 @@ class BenchTest {
       List<Row> rows =
           Bench.run(
               new Bench.Options(List.of("latency"), Duration.ofSeconds(2), Duration.ofSeconds(1), null,
-                  URI.create(crier.api().base()), TestCrier.ADMIN_KEY, false, null, 1_000, null, "jdk", false, List.of()),
+                  URI.create(crier.api().base()), TestCrier.ADMIN_KEY, false, null, 1_000, 1_000, null, "jdk", false, List.of()),
               new PrintStream(printed, true, StandardCharsets.UTF_8));
       Row latency = rows.get(0);
       assertThat(latency.database()).isEqualTo("remote");

@@ -49,11 +49,11 @@ public final class StandardWebhooks {
   private static final Pattern UNIX_SECONDS = Pattern.compile("[0-9]{1,18}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final List<byte[]> keys;
+  private final List<Hmac.Key> keys;
   private final Duration tolerance;
   private final Clock clock;
 
-  private StandardWebhooks(List<byte[]> keys, Duration tolerance, Clock clock) {
+  private StandardWebhooks(List<Hmac.Key> keys, Duration tolerance, Clock clock) {
     this.keys = keys;
     this.tolerance = tolerance;
     this.clock = clock;
@@ -79,9 +79,9 @@ public final class StandardWebhooks {
     if (secrets.length == 0) {
       throw new IllegalArgumentException("at least one secret is needed");
     }
-    List<byte[]> keys = new ArrayList<>(secrets.length);
+    List<Hmac.Key> keys = new ArrayList<>(secrets.length);
     for (int i = 0; i < secrets.length; i++) {
-      keys.add(decodeSecret(secrets[i], i + 1));
+      keys.add(new Hmac.Key(Hmac.SHA256, decodeSecret(secrets[i], i + 1)));
     }
     return new StandardWebhooks(List.copyOf(keys), DEFAULT_TOLERANCE, Clock.systemUTC());
   }
@@ -162,7 +162,7 @@ public final class StandardWebhooks {
     checkSignable(msgId, timestampSeconds);
     Objects.requireNonNull(body, "body");
     List<String> signatures = new ArrayList<>(keys.size());
-    for (byte[] key : keys) {
+    for (Hmac.Key key : keys) {
       byte[] mac = mac(key, msgId, timestampSeconds, body);
       signatures.add(VERSION_PREFIX + Base64.getEncoder().encodeToString(mac));
     }
@@ -224,7 +224,7 @@ public final class StandardWebhooks {
     long timestampSeconds = parseTimestamp(header(headers, "timestamp"));
     List<byte[]> received = v1Signatures(header(headers, "signature"));
     checkTolerance(timestampSeconds);
-    for (byte[] key : keys) {
+    for (Hmac.Key key : keys) {
       byte[] expected = mac(key, msgId, timestampSeconds, body);
       for (byte[] signature : received) {
         if (Hmac.matches(expected, signature)) {
@@ -241,9 +241,9 @@ public final class StandardWebhooks {
     return "StandardWebhooks[" + keys.size() + " secret(s), tolerance " + tolerance + "]";
   }
 
-  private static byte[] mac(byte[] key, String msgId, long timestampSeconds, byte[] body) {
+  private static byte[] mac(Hmac.Key key, String msgId, long timestampSeconds, byte[] body) {
     byte[] prefix = (msgId + "." + timestampSeconds + ".").getBytes(UTF_8);
-    return Hmac.compute(Hmac.SHA256, key, prefix, body);
+    return key.compute(prefix, body);
   }
 
   private static byte[] decodeSecret(String secret, int position) {

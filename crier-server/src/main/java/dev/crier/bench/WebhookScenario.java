@@ -37,7 +37,7 @@ final class WebhookScenario implements Scenario {
    * rate queued 30,000-100,000 deliveries while its JIT compiled, which then took longer to drain
    * than any warm-up; the window starts after the ramp (and the settling) in any case.
    */
-  private static final long RAMP_NANOS = 20_000_000_000L;
+  private static final long RAMP_NANOS = 30_000_000_000L;
 
   private WebhookScenario(String name, int webhooks, Boolean ordered, boolean batches, Load load) {
     this.name = name;

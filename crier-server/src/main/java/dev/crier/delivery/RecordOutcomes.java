@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes delivery outcomes in batches: one transaction for everything recorded in the last few
- * milliseconds (at most 5 ms of gathering), instead of one per delivery. A lane may send its next delivery before the
+ * milliseconds, instead of one per delivery. A lane may send its next delivery before the
  * previous outcome is written; a crash in between resends that delivery (at-least-once).
  *
  * <p>The queue is bounded: when the database cannot keep up (or is down), lanes block here
@@ -20,7 +20,6 @@ final class RecordOutcomes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RecordOutcomes.class);
   private static final int CAPACITY = 20_000;
   private static final int BATCH = 1_000;
-  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private record Barrier(CompletableFuture<Void> done) {}
 
@@ -61,7 +60,7 @@ final class RecordOutcomes implements AutoCloseable {
         Object first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) continue;
         batch.add(first);
-        gather(batch);
+        queue.drainTo(batch, BATCH - 1);
         write(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -69,26 +68,6 @@ final class RecordOutcomes implements AutoCloseable {
       } finally {
         batch.clear();
       }
-    }
-  }
-
-  /**
-   * Adds what arrives in the next {@link #LINGER_NANOS} (or until the batch is full, or a flush
-   * waits): each transaction costs a commit and, on SQLite, an fsync and the one write lock the
-   * publishers need too, so fewer and larger ones leave more of both to them. Nobody waits for
-   * an outcome but a flush, which ends the wait.
-   */
-  private void gather(List<Object> batch) throws InterruptedException {
-    long deadline = System.nanoTime() + LINGER_NANOS;
-    int scanned = 0;
-    while (batch.size() < BATCH) {
-      queue.drainTo(batch, BATCH - batch.size());
-      for (; scanned < batch.size(); scanned++) if (batch.get(scanned) instanceof Barrier) return;
-      long left = deadline - System.nanoTime();
-      if (left <= 0 || batch.size() >= BATCH) return;
-      Object next = queue.poll(left, TimeUnit.NANOSECONDS);
-      if (next == null) return;
-      batch.add(next);
     }
   }
 

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.HandleCallback;
@@ -29,20 +28,11 @@ public final class Database implements AutoCloseable {
   private final Jdbi jdbi;
   private final Dialect dialect;
   private volatile boolean migrated;
-  /**
-   * SQLite only: its one writer, taken in turn here rather than by SQLite's busy handler, which
-   * sleeps 1, 2, 5, 10, 15, 20 ms... between tries, so a publish commit that met an outcome
-   * batch mid-transaction could wait tens of milliseconds for a lock freed long before (the tail
-   * of the latency bench). Every transaction takes the write lock at BEGIN (IMMEDIATE), so
-   * queueing them here changes no order, only the wake-up.
-   */
-  private final ReentrantLock writer;
 
   private Database(HikariDataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.jdbi = Jdbi.create(dataSource);
-    this.writer = dialect == Dialect.SQLITE ? new ReentrantLock() : null;
   }
 
   /** Opens the database the settings name, creating the data directory for SQLite. */
@@ -123,13 +113,10 @@ public final class Database implements AutoCloseable {
   }
 
   public <R> R inTransaction(HandleCallback<R, RuntimeException> callback) {
-    if (writer != null) writer.lock();
     try {
       return jdbi.inTransaction(callback);
     } catch (RuntimeException e) {
       throw translate(e);
-    } finally {
-      if (writer != null) writer.unlock();
     }
   }
 

@@ -4,10 +4,8 @@ import dev.crier.broadcast.BroadcastStore;
 import dev.crier.broadcast.PendingBroadcast;
 import dev.crier.delivery.Attempt;
 import dev.crier.delivery.DeliveryView;
-import dev.crier.delivery.SendResult;
 import dev.crier.event.FanOut;
 import dev.crier.event.NewEvent;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -85,35 +83,13 @@ public final class SqlBroadcasts implements BroadcastStore {
   @Override
   public void log(String receiverId, List<Attempt> attempts) {
     if (attempts.isEmpty()) return;
+    List<SqlDeliveries.LoggedAttempt> logged =
+        attempts.stream().map(a -> new SqlDeliveries.LoggedAttempt(receiverId, 0, a)).toList();
     db.inTransaction(
-        h ->
-            Rows.batch(h,
-                "INSERT INTO attempts (subscription_id, sub_seq, number, redelivery, attempted_at,"
-                    + " request_headers, request_body, response_status, response_headers, response_body,"
-                    + " duration_ms, error) VALUES (?, 0, 1, 0, ?, ?, ?, ?, ?, ?, ?, ?)",
-                attempts,
-                (statement, a) -> {
-                  statement.setString(1, receiverId);
-                  statement.setLong(2, a.at().toEpochMilli());
-                  statement.setString(3, Json.headers(a.requestHeaders()));
-                  statement.setString(4, new String(a.requestBody(), StandardCharsets.UTF_8));
-                  switch (a.result()) {
-                    case SendResult.Answered r -> {
-                      statement.setInt(5, r.status());
-                      statement.setString(6, Json.headers(r.headers()));
-                      statement.setString(7, new String(r.bodyStart(), StandardCharsets.UTF_8));
-                      statement.setInt(8, (int) r.duration().toMillis());
-                      statement.setString(9, r.status() >= 200 && r.status() < 300 ? null : "HTTP " + r.status());
-                    }
-                    case SendResult.Failed f -> {
-                      Rows.setInt(statement, 5, null);
-                      statement.setString(6, null);
-                      statement.setString(7, null);
-                      statement.setInt(8, (int) f.duration().toMillis());
-                      statement.setString(9, f.error());
-                    }
-                  }
-                }));
+        h -> {
+          SqlDeliveries.insertAttempts(h, logged);
+          return null;
+        });
   }
 
   @Override

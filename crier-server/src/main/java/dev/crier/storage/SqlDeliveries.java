@@ -213,26 +213,33 @@ public final class SqlDeliveries implements DeliveryStore {
               statement.setLong(13, o.subSeq());
               if (fenced) statement.setString(14, node);
             });
-    List<Outcome> logged = new ArrayList<>();
-    for (Outcome o : outcomes) if (o.status() != DeliveryStatus.DELIVERED || o.attempt().redelivery()) logged.add(o);
+    List<LoggedAttempt> logged = new ArrayList<>();
+    for (Outcome o : outcomes) {
+      if (o.status() != DeliveryStatus.DELIVERED || o.attempt().redelivery()) {
+        logged.add(new LoggedAttempt(o.subscriptionId(), o.subSeq(), o.attempt()));
+      }
+    }
     insertAttempts(h, logged);
     int written = 0;
     for (int count : counts) written += count;
     return written;
   }
 
-  /** Logs attempts in {@code attempts}: every one that did not end its delivery in success. */
-  private static void insertAttempts(Handle h, List<Outcome> outcomes) {
+  /** An attempt to log: of a delivery, or (sub_seq 0) of a broadcast receiver. */
+  record LoggedAttempt(String subscriptionId, long subSeq, Attempt attempt) {}
+
+  /** Writes attempts to {@code attempts} (deliveries' unsuccessful ones, redeliveries, broadcasts). */
+  static void insertAttempts(Handle h, List<LoggedAttempt> attempts) {
     Rows.batch(h,
         "INSERT INTO attempts (subscription_id, sub_seq, number, redelivery, attempted_at,"
             + " request_headers, request_body, response_status, response_headers, response_body,"
             + " duration_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        outcomes,
-        (statement, o) -> {
-          Attempt a = o.attempt();
+        attempts,
+        (statement, logged) -> {
+          Attempt a = logged.attempt();
           Answer answer = Answer.of(a.result());
-          statement.setString(1, o.subscriptionId());
-          statement.setLong(2, o.subSeq());
+          statement.setString(1, logged.subscriptionId());
+          statement.setLong(2, logged.subSeq());
           statement.setInt(3, a.number());
           statement.setInt(4, a.redelivery() ? 1 : 0);
           statement.setLong(5, a.at().toEpochMilli());
@@ -316,7 +323,7 @@ public final class SqlDeliveries implements DeliveryStore {
           if (outcome.status() == DeliveryStatus.DELIVERED && status.get().equals("failed")) {
             write(h, List.of(outcome), true);
           } else {
-            insertAttempts(h, List.of(outcome));
+            insertAttempts(h, List.of(new LoggedAttempt(outcome.subscriptionId(), outcome.subSeq(), outcome.attempt())));
           }
           return null;
         });

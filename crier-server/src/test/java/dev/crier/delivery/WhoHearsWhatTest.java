@@ -161,13 +161,6 @@ class WhoHearsWhatTest {
   }
 
   private static int deliveryRows(String subscription) throws Exception {
-    try (Connection c = crier.database().connect();
-        PreparedStatement s = c.prepareStatement("SELECT count(*) FROM deliveries WHERE subscription_id = ?")) {
-      s.setString(1, subscription);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+    return eventsDeliveredTo(subscription).size();
   }
 }

@@ -136,7 +136,9 @@ public final class Crier implements AutoCloseable {
               settings.autoEventTypes(),
               settings.publishQueueEvents(),
               clock,
-              metrics);
+              metrics,
+              // SQLite has one writer: outcomes ride in the publish commits instead of competing
+              db.dialect().shared() ? null : engine.outcomeWrites());
       ops.connect(publisher);
       Webhooks webhooks = new Webhooks(subscriptions, catalog, engine, clock);
       BroadcastReceivers receivers = new BroadcastReceivers(subscriptions, catalog, engine, clock);

@@ -26,6 +26,8 @@ final class Publishers {
   static final class Phases {
     private volatile long warmEnd;
     private volatile long end;
+    /** The publisher reached its full rate (a ramp, if any, is over). */
+    private volatile boolean fullRate;
 
     Phases(long warmEnd, long end) {
       this.warmEnd = warmEnd;
@@ -38,6 +40,14 @@ final class Publishers {
 
     long end() {
       return end;
+    }
+
+    boolean fullRate() {
+      return fullRate;
+    }
+
+    void reachedFullRate() {
+      fullRate = true;
     }
 
     /** Ends the warm-up now; the measured window of {@code duration} starts. */
@@ -103,16 +113,18 @@ final class Publishers {
    */
   static Counts openLoop(Run run, Deliveries d, Bodies bodies, double eventsPerSecond, int batch, int maxInFlight,
       Phases phases) {
-    return openLoop(run, d, bodies, eventsPerSecond, batch, maxInFlight, 0, phases);
+    return openLoop(run, d, bodies, eventsPerSecond, batch, maxInFlight, 0, 0, phases);
   }
 
   /**
-   * As above, but the rate ramps up from a tenth over the first {@code rampNanos}: a cold JIT
-   * handles a fraction of the full rate, and the queue it would leave behind at full rate takes a
-   * server with little to spare far longer to drain than the warm-up lasts.
+   * As above, but during the warm-up the rate ramps up from a tenth over {@code rampNanos}, and
+   * the ramp holds while more than {@code holdAbove} deliveries are outstanding (0: never) until
+   * half of them arrived: a cold JIT makes a delivery several times dearer than a warm one, and
+   * the queue it would leave behind takes a server with little to spare far longer to drain than
+   * any warm-up. The measured window always runs at the full rate, on the clock.
    */
   static Counts openLoop(Run run, Deliveries d, Bodies bodies, double eventsPerSecond, int batch, int maxInFlight,
-      long rampNanos, Phases phases) {
+      long rampNanos, long holdAbove, Phases phases) {
     Counts counts = new Counts();
     Semaphore inFlight = new Semaphore(maxInFlight);
     long period = (long) (1e9 * batch / eventsPerSecond);
@@ -121,7 +133,18 @@ final class Publishers {
     while (next < phases.end()) {
       long wait = next - System.nanoTime();
       if (wait > 0) LockSupport.parkNanos(wait);
-      double pace = rampNanos <= 0 ? 1 : Math.min(1, 0.1 + 0.9 * (next - started) / (double) rampNanos);
+      boolean warming = System.nanoTime() < phases.warmEnd();
+      if (warming && holdAbove > 0 && d != null && d.outstanding() > holdAbove) {
+        long heldFrom = System.nanoTime();
+        while (d.outstanding() > holdAbove / 2 && System.nanoTime() < phases.warmEnd()) Run.sleep(10);
+        long held = System.nanoTime() - heldFrom;
+        started += held; // the ramp resumes where it stood
+        next += held;
+        continue;
+      }
+      double progress = rampNanos <= 0 ? 1 : (next - started) / (double) rampNanos;
+      if (progress >= 1 || !warming) phases.reachedFullRate();
+      double pace = progress >= 1 || !warming ? 1 : 0.1 + 0.9 * progress;
       next += (long) (period / pace);
       if (!inFlight.tryAcquire()) {
         (System.nanoTime() < phases.warmEnd() ? counts.skippedWarmingUp : counts.skipped).add(batch);

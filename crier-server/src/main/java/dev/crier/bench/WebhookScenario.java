@@ -32,6 +32,12 @@ final class WebhookScenario implements Scenario {
    */
   private long settleBelow;
   private static final long MAX_SETTLE_NANOS = 30_000_000_000L;
+  /** The ramp holds above this many times {@link #settleBelow} outstanding (300 ms of deliveries). */
+  private static final int HOLD_FACTOR = 3;
+  /** How long a holding ramp may take to reach the full rate before the window starts anyway. */
+  private static final long MAX_RAMP_NANOS = 120_000_000_000L;
+  /** Whether the load's ramp holds for a backlog (then the window waits for the full rate). */
+  private boolean holds;
   /**
    * How long a fixed rate takes to ramp up from a tenth: on two cores a cold server at the full
    * rate queued 30,000-100,000 deliveries while its JIT compiled, which then took longer to drain
@@ -69,9 +75,10 @@ final class WebhookScenario implements Scenario {
   /** 10 webhooks as created by default (ordered); single events at a fixed rate (the is 1,000 a second). */
   static WebhookScenario latency(int eventsPerSecond) {
     WebhookScenario latency = new WebhookScenario("latency", 10, null, false,
-        (run, d, bodies, phases) -> Publishers.openLoop(run, d, bodies, eventsPerSecond, 1, 256, RAMP_NANOS, phases));
+        (run, d, bodies, phases) -> Publishers.openLoop(run, d, bodies, eventsPerSecond, 1, 256, RAMP_NANOS, HOLD_FACTOR * Math.max(100, eventsPerSecond), phases));
     latency.pace = String.format(Locale.ROOT, "%,d events/s", eventsPerSecond);
     latency.settleBelow = Math.max(100, eventsPerSecond); // 100 ms of its 10 webhooks' deliveries
+    latency.holds = true;
     return latency;
   }
 
@@ -111,6 +118,10 @@ final class WebhookScenario implements Scenario {
     Publishers.Counts[] counts = new Publishers.Counts[1];
     Thread publishers = Thread.ofVirtual().start(() -> counts[0] = load.publish(run, d, bodies, phases));
     sleepUntil(warmupEnd);
+    if (holds) {
+      long rampUntil = started + MAX_RAMP_NANOS;
+      while (!phases.fullRate() && System.nanoTime() < rampUntil) Run.sleep(50);
+    }
     double settledAfter = 0;
     if (settleBelow > 0) {
       long settleUntil = System.nanoTime() + MAX_SETTLE_NANOS;

@@ -1,5 +1,6 @@
 package dev.crier.delivery;
 
+import dev.crier.event.CommitRider;
 import dev.crier.event.Dispatch;
 import dev.crier.subscription.Status;
 import dev.crier.subscription.Subscription;
@@ -87,10 +88,19 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   }
 
   /**
+   * The outcome writes, for a publish committer to carry in its transactions (SQLite: one writer);
+   * call before {@link #start}, else outcomes are written on their own thread.
+   */
+  public CommitRider outcomeWrites() {
+    return recorder;
+  }
+
+  /**
    * Starts lanes for every subscription with pending work (alone) or joins the cluster (shared:
    * lanes start for the leases this node claims), and the periodic backstop.
    */
   public void start() {
+    recorder.start();
     if (leases != null) {
       leases.start(this);
       signals.listen(leases);

@@ -2,6 +2,7 @@ package dev.crier.event;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -27,8 +29,12 @@ final class CommitPublications implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CommitPublications.class);
   private static final int MAX_EVENTS_PER_COMMIT = 1000;
   private static final int ATTEMPTS = 3;
+  private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private record Pending(Publication publication, CompletableFuture<CommitResult> result) {}
+
+  /** Queued by the rider's wake: run a round even if no publish is waiting. */
+  private static final Pending WAKE = new Pending(null, null);
 
   private final EventLog eventLog;
   private final Consumer<List<Dispatch>> afterCommit;
@@ -38,6 +44,9 @@ final class CommitPublications implements AutoCloseable {
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private final DistributionSummary batchSizes;
+  private final Timer transactions;
+  private final CommitRider rider;
+  private final AtomicBoolean wakeQueued = new AtomicBoolean();
   private volatile boolean open = true;
 
   CommitPublications(
@@ -45,8 +54,10 @@ final class CommitPublications implements AutoCloseable {
       Consumer<List<Dispatch>> afterCommit,
       Clock clock,
       int capacity,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      CommitRider rider) {
     this.eventLog = eventLog;
+    this.rider = rider;
     this.afterCommit = afterCommit;
     this.clock = clock;
     this.capacity = capacity;
@@ -54,8 +65,17 @@ final class CommitPublications implements AutoCloseable {
         DistributionSummary.builder("crier.publish.commit.events")
             .description("events written per group commit")
             .register(meters);
+    this.transactions =
+        Timer.builder("crier.commit.transactions")
+            .description("the committer's transactions (publishes, and on SQLite the outcomes riding along)")
+            .register(meters);
     meters.gauge("crier.publish.queue.events", eventsHeld);
+    if (rider != null) rider.attach(this::wake);
     this.thread = Thread.ofPlatform().name("crier-commit").daemon(true).start(this::run);
+  }
+
+  private void wake() {
+    if (wakeQueued.compareAndSet(false, true)) queue.add(WAKE);
   }
 
   /**
@@ -81,17 +101,30 @@ final class CommitPublications implements AutoCloseable {
     List<Pending> batch = new ArrayList<>();
     while (open || !queue.isEmpty()) {
       try {
-        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) continue;
-        batch.add(first);
-        int events = first.publication.events().size();
+        long wait = IDLE_WAIT_NANOS;
+        if (rider != null) wait = Math.min(wait, rider.waitNanos());
+        Pending first = wait == 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+        int events = 0;
+        if (first == WAKE) wakeQueued.set(false);
+        else if (first != null) {
+          batch.add(first);
+          events = first.publication.events().size();
+        }
         Pending next;
         while (events < MAX_EVENTS_PER_COMMIT && (next = queue.peek()) != null) {
-          if (events + next.publication.events().size() > MAX_EVENTS_PER_COMMIT) break;
+          if (next == WAKE) {
+            queue.poll();
+            wakeQueued.set(false);
+            continue;
+          }
+          if (!batch.isEmpty() && events + next.publication.events().size() > MAX_EVENTS_PER_COMMIT) break;
           batch.add(queue.poll());
           events += next.publication.events().size();
         }
-        commit(batch, events);
+        // after the wake flag is cleared, so a write queued from here on wakes the next round
+        CommitRider.Load load = rider == null ? null : rider.take();
+        if (batch.isEmpty() && load == null) continue;
+        commit(batch, events, load);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -101,12 +134,14 @@ final class CommitPublications implements AutoCloseable {
     }
   }
 
-  private void commit(List<Pending> batch, int events) {
+  private void commit(List<Pending> batch, int events, CommitRider.Load load) {
     List<Publication> requests = new ArrayList<>(batch.size());
     for (Pending pending : batch) requests.add(pending.publication);
     try {
-      List<CommitResult> results = commitWithRetry(requests);
-      batchSizes.record(events);
+      long started = System.nanoTime();
+      List<CommitResult> results = commitWithRetry(requests, load);
+      transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      if (events > 0) batchSizes.record(events);
       handOver(results);
       for (int i = 0; i < batch.size(); i++) batch.get(i).result.complete(results.get(i));
     } catch (RuntimeException e) {
@@ -132,17 +167,40 @@ final class CommitPublications implements AutoCloseable {
     }
   }
 
-  private List<CommitResult> commitWithRetry(List<Publication> requests) {
+  /**
+   * Commits the requests, with the rider's writes when there are any. Should the joint
+   * transaction fail, the rider's writes wait for the next round and the requests are tried
+   * alone, so that whatever broke the rider's part cannot refuse publishes.
+   */
+  private List<CommitResult> commitWithRetry(List<Publication> requests, CommitRider.Load load) {
+    if (load != null) {
+      try {
+        List<CommitResult> results = commitOnce(requests, load);
+        load.committed();
+        return results;
+      } catch (ConcurrentPublishException e) {
+        load.rolledBack();
+      } catch (RuntimeException e) {
+        load.rolledBack();
+        log.warn("a group commit with other writes riding in it failed ({}); the publishes are committed alone,"
+            + " the other writes tried again shortly", e.toString());
+      }
+      if (requests.isEmpty()) return List.of();
+    }
     for (int attempt = 1; ; attempt++) {
       try {
-        // Millisecond precision: what the database keeps, so a replay answers the very same time.
-        return eventLog.commit(requests, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        return commitOnce(requests, null);
       } catch (ConcurrentPublishException e) {
         // Another node stored one of these ids between our check and our insert; the next
         // attempt sees it and answers as a replay or a conflict.
         if (attempt == ATTEMPTS) throw e;
       }
     }
+  }
+
+  private List<CommitResult> commitOnce(List<Publication> requests, CommitRider.Load load) {
+    // Millisecond precision: what the database keeps, so a replay answers the very same time.
+    return eventLog.commit(requests, clock.instant().truncatedTo(ChronoUnit.MILLIS), load == null ? null : load::write);
   }
 
   @Override
@@ -153,5 +211,6 @@ final class CommitPublications implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (rider != null) rider.detach();
   }
 }

@@ -13,9 +13,11 @@ public interface EventLog {
    * nothing: a request whose id is already used by different content gets {@link
    * CommitResult.Conflict} and writes nothing, without failing the others.
    *
+   * @param alsoInTransaction run inside the same transaction after the events are written
+   *     (other writes that share the commit), or null
    * @return one result per request, in the same order
    */
-  List<CommitResult> commit(List<Publication> requests, Instant receivedAt);
+  List<CommitResult> commit(List<Publication> requests, Instant receivedAt, Runnable alsoInTransaction);
 
   Optional<Event> find(String id);
 

@@ -37,12 +37,13 @@ public final class PublishEvents implements AutoCloseable {
       boolean declareOnTheFly,
       int queueCapacity,
       Clock clock,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      CommitRider rider) {
     this.catalog = catalog;
     this.fanOut = fanOut;
     this.declareOnTheFly = declareOnTheFly;
     this.ids = new EventIds(clock);
-    this.committer = new CommitPublications(eventLog, afterCommit, clock, queueCapacity, meters);
+    this.committer = new CommitPublications(eventLog, afterCommit, clock, queueCapacity, meters, rider);
     this.published =
         Counter.builder("crier.events.published")
             .description("events accepted and durably stored")

@@ -36,6 +36,17 @@ public final class SqlDeliveries implements DeliveryStore {
           + " d.last_response_headers, d.last_response_body, d.created_at, d.updated_at, "
           + SqlEventLog.columns("e");
 
+  /**
+   * The condition of the {@code deliveries_open} partial index: a query that repeats it (with
+   * the table's alias) can use the index.
+   */
+  static final String OPEN = "status IN ('pending', 'failed')";
+
+  /** The open-index condition when {@code status} is an open one, so the query can use it. */
+  private static String open(DeliveryStatus status) {
+    return status == DeliveryStatus.PENDING || status == DeliveryStatus.FAILED ? " AND d." + OPEN : "";
+  }
+
   /** The cluster-wide lock under which one node at a time prunes. */
   private static final long PRUNE_CHORE = 0x63726965720001L;
 
@@ -134,7 +145,7 @@ public final class SqlDeliveries implements DeliveryStore {
                         + " d.subscription_id AND a.sub_seq = d.sub_seq AND a.redelivery = 0"
                         + " ORDER BY a.id DESC LIMIT 1) AS sent_body"
                         + " FROM deliveries d JOIN events e ON e.seq = d.event_seq"
-                        + " WHERE d.subscription_id = :id AND d.status = 'pending' AND d.sub_seq > :after"
+                        + " WHERE d.subscription_id = :id AND d.status = 'pending' AND d." + OPEN + " AND d.sub_seq > :after"
                         + " ORDER BY d.sub_seq LIMIT :limit")
                 .bind("id", subscriptionId)
                 .bind("after", afterSubSeq)
@@ -159,7 +170,7 @@ public final class SqlDeliveries implements DeliveryStore {
         h ->
             h.createQuery(
                     "SELECT s.id FROM subscriptions s WHERE s.status = 'active' AND EXISTS"
-                        + " (SELECT 1 FROM deliveries d WHERE d.subscription_id = s.id AND d.status = 'pending')")
+                        + " (SELECT 1 FROM deliveries d WHERE d.subscription_id = s.id AND d.status = 'pending' AND d." + OPEN + ")")
                 .mapTo(String.class)
                 .list());
   }
@@ -299,7 +310,7 @@ public final class SqlDeliveries implements DeliveryStore {
           if (!setStatus(h, subscriptionId, "halted", "active", now)) return false;
           h.createUpdate(
                   "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = :now,"
-                      + " updated_at = :now WHERE subscription_id = :id AND status = 'failed'")
+                      + " updated_at = :now WHERE subscription_id = :id AND status = 'failed' AND " + OPEN)
               .bind("id", subscriptionId)
               .bind("now", now.toEpochMilli())
               .execute();
@@ -381,7 +392,7 @@ public final class SqlDeliveries implements DeliveryStore {
         new StringBuilder(
             "SELECT " + VIEW_COLUMNS + " FROM deliveries d JOIN events e ON e.seq = d.event_seq"
                 + " WHERE d.subscription_id = :id");
-    if (status != null) sql.append(" AND d.status = :status");
+    if (status != null) sql.append(" AND d.status = :status").append(open(status));
     if (beforeSubSeq != null) sql.append(" AND d.sub_seq < :before");
     sql.append(" ORDER BY d.sub_seq DESC LIMIT :limit");
     return db.withHandle(
@@ -399,7 +410,7 @@ public final class SqlDeliveries implements DeliveryStore {
         new StringBuilder(
             "SELECT " + VIEW_COLUMNS + " FROM deliveries d JOIN events e ON e.seq = d.event_seq WHERE 1 = 1"
                 + SqlDeliveryStats.scopeCondition("d.subscription_id", q.scope()));
-    if (q.status() != null) sql.append(" AND d.status = :status");
+    if (q.status() != null) sql.append(" AND d.status = :status").append(open(q.status()));
     if (q.eventType() != null) sql.append(" AND e.type = :type");
     if (q.since() != null) sql.append(" AND d.created_at >= :since");
     if (q.until() != null) sql.append(" AND d.created_at < :until");

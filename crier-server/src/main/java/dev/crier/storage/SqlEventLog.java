@@ -63,8 +63,12 @@ public final class SqlEventLog implements EventLog {
   private record Known(Receipt receipt, String contentHash) {}
 
   @Override
-  public List<CommitResult> commit(List<Publication> requests, Instant receivedAt) {
-    return db.inTransaction(h -> commit(h, requests, receivedAt));
+  public List<CommitResult> commit(List<Publication> requests, Instant receivedAt, Runnable alsoInTransaction) {
+    return db.inTransaction(h -> {
+      List<CommitResult> results = requests.isEmpty() ? List.of() : commit(h, requests, receivedAt);
+      if (alsoInTransaction != null) alsoInTransaction.run();
+      return results;
+    });
   }
 
   private List<CommitResult> commit(Handle h, List<Publication> requests, Instant receivedAt) {

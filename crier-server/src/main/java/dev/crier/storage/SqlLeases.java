@@ -14,7 +14,7 @@ public final class SqlLeases implements LeaseStore {
   /** Active broadcast receivers, and active subscriptions with pending deliveries. */
   private static final String HAS_WORK =
       "s.status = 'active' AND (s.kind = 'broadcast' OR EXISTS (SELECT 1 FROM deliveries d"
-          + " WHERE d.subscription_id = s.id AND d.status = 'pending'))";
+          + " WHERE d.subscription_id = s.id AND d.status = 'pending' AND d." + SqlDeliveries.OPEN + "))";
 
   private final Database db;
   private final String now;
@@ -122,7 +122,7 @@ public final class SqlLeases implements LeaseStore {
             new HashSet<>(
                 h.createQuery(
                         "SELECT l.subscription_id FROM leases l WHERE l.owner = :node AND EXISTS (SELECT 1 FROM"
-                            + " deliveries d WHERE d.subscription_id = l.subscription_id AND d.status = 'pending')")
+                            + " deliveries d WHERE d.subscription_id = l.subscription_id AND d.status = 'pending' AND d." + SqlDeliveries.OPEN + ")")
                     .bind("node", node)
                     .mapTo(String.class)
                     .list()));

@@ -34,6 +34,8 @@ import java.util.stream.Stream;
  */
 final class ChildServer implements ServerUnderTest {
   static final String HEAP = "512m";
+  /** The launcher's default collector for `crier serve`, so the bench measures what users run. */
+  static final String DEFAULT_GC = "-XX:+UseParallelGC";
   private static final Pattern RUNNING = Pattern.compile("is running at http://[^:/]+:(\\d+)");
   private static final long START_SECONDS = 120;
 
@@ -81,6 +83,8 @@ final class ChildServer implements ServerUnderTest {
     command.add(javaBin());
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("-Xmx" + HEAP);
+    // the collector the launcher gives `crier serve` (docs/decisions.md), unless the flags pick one
+    if (jvmArgs.stream().noneMatch(flag -> flag.matches("-XX:\\+Use\\w*GC"))) command.add(DEFAULT_GC);
     command.addAll(jvmArgs);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.crier.cli.Main", "serve"));
     ProcessBuilder builder = new ProcessBuilder(command);

@@ -56,8 +56,6 @@ public final class Database implements AutoCloseable {
       config.addDataSourceProperty("busy_timeout", "10000");
       config.addDataSourceProperty("foreign_keys", "true");
       config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-      config.addDataSourceProperty("cache_size", System.getProperty("crier.sqlite.cache", "-2000"));
-      config.addDataSourceProperty("wal_autocheckpoint", System.getProperty("crier.sqlite.ckpt", "1000"));
     } else {
       config.addDataSourceProperty("reWriteBatchedInserts", "true");
       config.addDataSourceProperty("ApplicationName", "crier");

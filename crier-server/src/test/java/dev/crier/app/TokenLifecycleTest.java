@@ -142,6 +142,9 @@ class TokenLifecycleTest {
     admin.post("/v1/events", "{\"id\": \"exp-2-" + id + "\", \"type\": \"client.create\", \"account\": \"acme\"}");
     receiver.await("/app/expiring", 1, Duration.ofSeconds(10));
     receiver.respond(r -> Reply.status(204));
+    // the failure is judged (its retry timed on the clock as it is now) before the clock jumps
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> deliveries(id, "pending").stream().anyMatch(d -> d.get("attempt_count").intValue() == 1));
 
     clock.advance(Duration.ofHours(2)); // the retry is due, and the token has expired
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(id, "filtered").size() == 2);

@@ -36,8 +36,6 @@ final class WebhookScenario implements Scenario {
   private static final int HOLD_FACTOR = 3;
   /** How long a holding ramp may take to reach the full rate before the window starts anyway. */
   private static final long MAX_RAMP_NANOS = 120_000_000_000L;
-  /** Whether the load's ramp holds for a backlog (then the window waits for the full rate). */
-  private boolean holds;
   /**
    * How long a fixed rate takes to ramp up from a tenth: on two cores a cold server at the full
    * rate queued 30,000-100,000 deliveries while its JIT compiled, which then took longer to drain
@@ -78,7 +76,6 @@ final class WebhookScenario implements Scenario {
         (run, d, bodies, phases) -> Publishers.openLoop(run, d, bodies, eventsPerSecond, 1, 256, RAMP_NANOS, HOLD_FACTOR * Math.max(100, eventsPerSecond), phases));
     latency.pace = String.format(Locale.ROOT, "%,d events/s", eventsPerSecond);
     latency.settleBelow = Math.max(100, eventsPerSecond); // 100 ms of its 10 webhooks' deliveries
-    latency.holds = true;
     return latency;
   }
 
@@ -118,7 +115,7 @@ final class WebhookScenario implements Scenario {
     Publishers.Counts[] counts = new Publishers.Counts[1];
     Thread publishers = Thread.ofVirtual().start(() -> counts[0] = load.publish(run, d, bodies, phases));
     sleepUntil(warmupEnd);
-    if (holds) {
+    if (settleBelow > 0) { // a ramp that holds for a backlog: the window waits for the full rate
       long rampUntil = started + MAX_RAMP_NANOS;
       while (!phases.fullRate() && System.nanoTime() < rampUntil) Run.sleep(50);
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,10 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
    * next delivery at once), and writing a few hundred together touches each page once instead of
    * once per commit: on SQLite the pages a commit writes, not its rows, are most of its cost.
    */
-  static final long LINGER_NANOS = Long.getLong("crier.outcomes.linger.ms", 25) * 1_000_000;
+  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+  /** A failed write is tried again after this, doubling up to {@link #MAX_BACKOFF_MILLIS}. */
+  private static final long FIRST_BACKOFF_MILLIS = 100;
+  private static final long MAX_BACKOFF_MILLIS = 5_000;
 
   private record Barrier(CompletableFuture<Void> done) {}
 
@@ -40,13 +44,13 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
   private final List<Object> carried = new ArrayList<>();
   /** After a joint transaction rolled back: not before this ({@link System#nanoTime}), backing off. */
   private long retryAt;
-  private long backoffMillis = 100;
+  private long backoffMillis = FIRST_BACKOFF_MILLIS;
   /** Set while the publish committer takes the writes. */
   private volatile Runnable wake;
   /** When the oldest outcome now queued was added (0: none); a benign race at worst ends a linger early. */
   private volatile long queuedSince;
   /** Flushes waiting: they end the linger. */
-  private final java.util.concurrent.atomic.AtomicInteger barriers = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger barriers = new AtomicInteger();
   private Thread thread;
   private volatile boolean open = true;
 
@@ -133,7 +137,7 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
 
       @Override
       public void committed() {
-        backoffMillis = 100;
+        backoffMillis = FIRST_BACKOFF_MILLIS;
         released(batch);
       }
 
@@ -141,7 +145,7 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
       public void rolledBack() {
         carried.addAll(0, batch);
         retryAt = System.nanoTime() + backoffMillis * 1_000_000;
-        backoffMillis = Math.min(backoffMillis * 2, 5_000);
+        backoffMillis = longer(backoffMillis);
       }
     };
   }
@@ -170,7 +174,7 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
 
   private void write(List<Object> batch) throws InterruptedException {
     List<Outcome> outcomes = outcomesOf(batch);
-    long backoff = 100;
+    long backoff = FIRST_BACKOFF_MILLIS;
     while (true) {
       try {
         store.record(outcomes);
@@ -178,10 +182,14 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
       } catch (RuntimeException e) {
         log.warn("recording {} outcomes failed, retrying in {} ms: {}", outcomes.size(), backoff, e.toString());
         Thread.sleep(backoff);
-        backoff = Math.min(backoff * 2, 5_000);
+        backoff = longer(backoff);
       }
     }
     released(batch);
+  }
+
+  private static long longer(long backoffMillis) {
+    return Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
   }
 
   private static List<Outcome> outcomesOf(List<Object> batch) {

@@ -103,23 +103,18 @@ final class CommitPublications implements AutoCloseable {
       try {
         long wait = IDLE_WAIT_NANOS;
         if (rider != null) wait = Math.min(wait, rider.waitNanos());
-        Pending first = wait == 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+        Pending item = wait == 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
         int events = 0;
-        if (first == WAKE) wakeQueued.set(false);
-        else if (first != null) {
-          batch.add(first);
-          events = first.publication.events().size();
-        }
-        Pending next;
-        while (events < MAX_EVENTS_PER_COMMIT && (next = queue.peek()) != null) {
-          if (next == WAKE) {
-            queue.poll();
-            wakeQueued.set(false);
-            continue;
+        while (item != null) {
+          if (item == WAKE) wakeQueued.set(false);
+          else {
+            batch.add(item);
+            events += item.publication.events().size();
           }
-          if (!batch.isEmpty() && events + next.publication.events().size() > MAX_EVENTS_PER_COMMIT) break;
-          batch.add(queue.poll());
-          events += next.publication.events().size();
+          Pending next = queue.peek();
+          if (next == null || events >= MAX_EVENTS_PER_COMMIT) break;
+          if (next != WAKE && !batch.isEmpty() && events + next.publication.events().size() > MAX_EVENTS_PER_COMMIT) break;
+          item = queue.poll();
         }
         // after the wake flag is cleared, so a write queued from here on wakes the next round
         CommitRider.Load load = rider == null ? null : rider.take();
@@ -178,12 +173,12 @@ final class CommitPublications implements AutoCloseable {
         List<CommitResult> results = commitOnce(requests, load);
         load.committed();
         return results;
-      } catch (ConcurrentPublishException e) {
-        load.rolledBack();
       } catch (RuntimeException e) {
         load.rolledBack();
-        log.warn("a group commit with other writes riding in it failed ({}); the publishes are committed alone,"
-            + " the other writes tried again shortly", e.toString());
+        if (!(e instanceof ConcurrentPublishException)) {
+          log.warn("a group commit with other writes riding in it failed ({}); the publishes are committed alone,"
+              + " the other writes tried again shortly", e.toString());
+        }
       }
       if (requests.isEmpty()) return List.of();
     }

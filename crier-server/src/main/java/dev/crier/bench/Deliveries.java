@@ -20,6 +20,7 @@ final class Deliveries implements Receiver.Sink {
   private final LongAdder unparsed = new LongAdder();
   private final AtomicLong expected = new AtomicLong();
   private final AtomicLong lastReceipt = new AtomicLong();
+  private final AtomicLong recentWorst = new AtomicLong();
   private final int fanout;
   private volatile int status = 204;
 
@@ -68,6 +69,11 @@ final class Deliveries implements Receiver.Sink {
     return unparsed.sum();
   }
 
+  /** The longest latency, in milliseconds, since the last call (either phase): for progress lines. */
+  double takeRecentWorstMillis() {
+    return recentWorst.getAndSet(0) / 1e6;
+  }
+
   /** {@link #now()} of the latest receipt. */
   long lastReceiptNanos() {
     return lastReceipt.get();
@@ -87,6 +93,7 @@ final class Deliveries implements Receiver.Sink {
     long sent = 0;
     for (int j = i + 1; j < length && head[j] >= '0' && head[j] <= '9'; j++) sent = sent * 10 + (head[j] - '0');
     if (phase == 'm') latency.recordNanos(at - sent);
+    recentWorst.accumulateAndGet(at - sent, Math::max);
     return status;
   }
 

@@ -72,6 +72,8 @@ final class Publishers {
     final LongAdder skipped = new LongAdder();
     final LongAdder skippedWarmingUp = new LongAdder();
     final AtomicLong seq = new AtomicLong();
+    /** From each measured publish call to its answer: the share of the latency that is the commit. */
+    final LatencyHistogram answered = new LatencyHistogram();
   }
 
   /**
@@ -157,7 +159,10 @@ final class Publishers {
       run.api.publishAsync(body, status -> {
         if (status >= 200 && status < 300) {
           counts.allEvents.add(batch);
-          if (phase == 'm') counts.measuredEvents.add(batch);
+          if (phase == 'm') {
+            counts.measuredEvents.add(batch);
+            counts.answered.recordNanos(System.nanoTime() - t);
+          }
         } else {
           if (d != null) d.refused(batch);
           counts.errors.increment();

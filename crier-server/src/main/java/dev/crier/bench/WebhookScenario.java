@@ -109,9 +109,9 @@ final class WebhookScenario implements Scenario {
         ? new Publishers.Phases(Long.MAX_VALUE, Long.MAX_VALUE)
         : new Publishers.Phases(warmupEnd, warmupEnd + run.duration.toNanos());
     Rate rate = new Rate(d::received);
-    run.status(() -> String.format(Locale.ROOT, "%s delivered %,d (%s/s), outstanding %,d",
+    run.status(() -> String.format(Locale.ROOT, "%s delivered %,d (%s/s), outstanding %,d, slowest %,.1f ms",
         System.nanoTime() < phases.warmEnd() ? "warming up," : "measuring,", d.received(), Report.rate(rate.perSecond()),
-        d.outstanding()));
+        d.outstanding(), d.takeRecentWorstMillis()));
     Publishers.Counts[] counts = new Publishers.Counts[1];
     Thread publishers = Thread.ofVirtual().start(() -> counts[0] = load.publish(run, d, bodies, phases));
     sleepUntil(warmupEnd);
@@ -146,6 +146,10 @@ final class WebhookScenario implements Scenario {
     details.put("deliveries_received_total", d.received());
     details.put("bench_cpu_percent", window.benchCpuPercent());
     details.put("max_ms", d.latency.maxMicros() / 1000.0);
+    if (c.answered.count() > 0) {
+      details.put("publish_answer_p50_ms", c.answered.percentile(0.50) / 1000.0);
+      details.put("publish_answer_p99_ms", c.answered.percentile(0.99) / 1000.0);
+    }
     if (settleBelow > 0) details.put("warmup_seconds_until_settled", Run.round(settledAfter));
     if (c.skipped.sum() > 0) details.put("events_skipped_server_behind", c.skipped.sum());
     if (c.skippedWarmingUp.sum() > 0) details.put("events_skipped_warming_up", c.skippedWarmingUp.sum());

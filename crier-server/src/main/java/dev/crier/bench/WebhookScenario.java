@@ -118,6 +118,11 @@ final class WebhookScenario implements Scenario {
     if (settleBelow > 0) { // a ramp that holds for a backlog: the window waits for the full rate
       long rampUntil = started + MAX_RAMP_NANOS;
       while (!phases.fullRate() && System.nanoTime() < rampUntil) Run.sleep(50);
+      // then the warm-up proper, at the full rate: the ramp leaves the server just reaching it,
+      // and the first seconds there (a backlog of up to 100 ms, code paths new at that rate)
+      // held most of the window's slowest deliveries
+      run.say("full rate reached; warming up at it for " + run.warmup.toSeconds() + " s");
+      sleepUntil(System.nanoTime() + run.warmup.toNanos());
     }
     double settledAfter = 0;
     if (settleBelow > 0) {

@@ -138,7 +138,12 @@ class BenchTest {
       assertThat(latency.deliveries()).isPositive();
       assertThat(latency.p50Ms()).isGreaterThanOrEqualTo(0);
       assertThat(latency.serverCpuPercent()).isEqualTo(-1);
-      assertThat(printed.toString(StandardCharsets.UTF_8)).contains("n/a");
+      // the commit's share of the latency: every measured publish was answered
+      assertThat((double) latency.details().get("publish_answer_p50_ms")).isPositive();
+      assertThat((double) latency.details().get("publish_answer_p99_ms"))
+          .isGreaterThanOrEqualTo((double) latency.details().get("publish_answer_p50_ms"));
+      String output = printed.toString(StandardCharsets.UTF_8);
+      assertThat(output).contains("n/a").contains("full rate reached; warming up at it for 1 s").contains("slowest");
       HttpResponse<String> hooks =
           HttpClient.newHttpClient()
               .send(HttpRequest.newBuilder(URI.create(crier.api().base() + "/v1/webhooks"))

@@ -39,7 +39,8 @@ final class WebhookScenario implements Scenario {
   /**
    * How long a fixed rate takes to ramp up from a tenth: on two cores a cold server at the full
    * rate queued 30,000-100,000 deliveries while its JIT compiled, which then took longer to drain
-   * than any warm-up; the window starts after the ramp (and the settling) in any case.
+   * than any warm-up; the window starts after the ramp, a {@code --warmup} at the full rate, and
+   * the settling, in any case.
    */
   private static final long RAMP_NANOS = 30_000_000_000L;
 

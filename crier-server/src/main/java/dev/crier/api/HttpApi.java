@@ -25,6 +25,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -122,18 +124,28 @@ public final class HttpApi {
             });
   }
 
-  private static void record(PrometheusMeterRegistry metrics, Context ctx, Float ms) {
+  /** The request timers by method, route and status: building a meter's id is a lookup of its own. */
+  private record TimerKey(String method, String route, int status) {}
+
+  private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
+  private void record(PrometheusMeterRegistry metrics, Context ctx, Float ms) {
     String route;
     try {
       route = ctx.endpoint().path;
     } catch (RuntimeException e) {
       route = "unmatched";
     }
-    Timer.builder("http.server.requests")
-        .tag("method", ctx.method().name())
-        .tag("route", route)
-        .tag("status", Integer.toString(ctx.statusCode()))
-        .register(metrics)
+    TimerKey key = new TimerKey(ctx.method().name(), route, ctx.statusCode());
+    timers
+        .computeIfAbsent(
+            key,
+            k ->
+                Timer.builder("http.server.requests")
+                    .tag("method", k.method())
+                    .tag("route", k.route())
+                    .tag("status", Integer.toString(k.status()))
+                    .register(metrics))
         .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
   }
 

@@ -1,6 +1,9 @@
 package dev.crier.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -92,6 +95,11 @@ final class Run implements AutoCloseable {
     say("measuring for " + duration.toSeconds() + " s");
     if (jfrDir != null) {
       Path file = jfrDir.toAbsolutePath().resolve(scenario + "-" + server.database() + ".jfr");
+      try {
+        Files.createDirectories(jfrDir); // JFR.start records nothing into a missing directory
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the JFR directory " + jfrDir, e);
+      }
       recording = server.jcmd("JFR.start", "name=bench", "settings=profile", "filename=" + file);
       if (recording) say("JFR recording to " + file);
     }

@@ -98,12 +98,14 @@ class BenchTest {
 
   @Test
   void orderedScenarioAgainstAChildServerFillsTheTableAndTheJson() throws Exception {
-    Path json = Files.createTempDirectory("crier-bench-test").resolve("bench.json");
+    Path dir = Files.createTempDirectory("crier-bench-test");
+    Path json = dir.resolve("bench.json");
+    Path jfr = dir.resolve("jfr"); // not there yet: the bench makes it
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     List<Row> rows =
         Bench.run(
             new Bench.Options(List.of("ordered"), Duration.ofSeconds(3), Duration.ofSeconds(5), null, null, null, true,
-                json, 1_000, 1_000, null, "jetty", false, List.of()),
+                json, 1_000, 1_000, jfr, "jetty", false, List.of()),
             new PrintStream(printed, true, StandardCharsets.UTF_8));
     String out = printed.toString(StandardCharsets.UTF_8);
     assertThat(rows).extracting(Row::scenario).containsExactly("ordered", "baseline");
@@ -122,6 +124,7 @@ class BenchTest {
     JsonNode written = CrierApi.JSON.readTree(json.toFile());
     assertThat(written.path("rows")).hasSize(2);
     assertThat(written.path("rows").get(0).path("deliveriesPerSecond").asDouble()).isPositive();
+    assertThat(jfr.resolve("ordered-sqlite.jfr")).isNotEmptyFile();
   }
 
   @Test

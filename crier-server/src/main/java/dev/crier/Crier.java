@@ -32,6 +32,7 @@ import dev.crier.storage.Database;
 import dev.crier.storage.SqlEventLog;
 import dev.crier.storage.SqlEventTypes;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -195,6 +196,7 @@ public final class Crier implements AutoCloseable {
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
+    new JvmCompilationMetrics().bindTo(registry); // the JIT's time: a cold server's CPU goes there
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);

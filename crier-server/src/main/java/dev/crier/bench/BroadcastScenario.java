@@ -60,15 +60,19 @@ final class BroadcastScenario implements Scenario {
 
   private Row measure(Run run, Sink sink, String type) {
     long warmEnd = System.nanoTime() + run.warmup.toNanos();
-    long end = warmEnd + run.duration.toNanos();
+    // the warm-up lasts until the JIT is quiet (ended below)
+    Publishers.Phases phases = new Publishers.Phases(Long.MAX_VALUE, Long.MAX_VALUE);
     WebhookScenario.Rate rate = new WebhookScenario.Rate(sink.received::sum);
     run.status(() -> String.format(Locale.ROOT, "%s broadcasts received %,d (%s/s)",
-        System.nanoTime() < warmEnd ? "warming up," : "measuring,", sink.received.sum(), Report.rate(rate.perSecond())));
+        System.nanoTime() < phases.warmEnd() ? "warming up," : "measuring,", sink.received.sum(), Report.rate(rate.perSecond())));
     Publishers.Counts[] counts = new Publishers.Counts[1];
     Publishers.Bodies bodies = bodies(type, sink);
     Thread publisher = Thread.ofPlatform().name("bench-broadcast-publisher").start(() ->
-        counts[0] = Publishers.openLoop(run, null, bodies, EVENTS_PER_SECOND, 100, 64, new Publishers.Phases(warmEnd, end)));
+        counts[0] = Publishers.openLoop(run, null, bodies, EVENTS_PER_SECOND, 100, 64, phases));
     WebhookScenario.sleepUntil(warmEnd);
+    double jitWait = run.awaitQuietJit();
+    phases.measureFrom(System.nanoTime(), run.duration.toNanos());
+    long end = phases.end();
     sink.windowStart = Deliveries.now();
     long receivedBefore = sink.received.sum();
     run.beginWindow();
@@ -92,6 +96,7 @@ final class BroadcastScenario implements Scenario {
     details.put("events_skipped_server_behind", c.skipped.sum());
     details.put("events_skipped_warming_up", c.skippedWarmingUp.sum());
     details.put("bench_cpu_percent", window.benchCpuPercent());
+    details.put("warmup_seconds_waiting_for_quiet_jit", Run.round(jitWait));
     String notes = String.format(Locale.ROOT,
         "requests/receiver/interval: mean %.0f, max %d (limit %d), same timer twice in one interval %d",
         meanPerReceiver, maxPerInterval, TIMERS, sink.repeats.sum());

@@ -91,7 +91,8 @@ final class FanoutWideScenario implements Scenario {
     double scale = busy > 0 ? window.seconds() / busy : 1;
     Run.Window rounds = new Run.Window(busy > 0 ? busy : window.seconds(),
         window.serverCpuPercent() < 0 ? -1 : window.serverCpuPercent() * scale,
-        window.benchCpuPercent() < 0 ? -1 : window.benchCpuPercent() * scale);
+        window.benchCpuPercent() < 0 ? -1 : window.benchCpuPercent() * scale,
+        window.jitPercent() < 0 ? -1 : window.jitPercent() * scale);
     return run.row(rounds, events, d.received() - receivedWarmingUp, d.latency, errors, Math.max(0, d.outstanding()), notes, details);
   }
 

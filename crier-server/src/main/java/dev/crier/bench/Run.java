@@ -42,6 +42,7 @@ final class Run implements AutoCloseable {
   private volatile boolean closed;
   private final Thread monitor;
   private long windowStart;
+  private long jitMillisStart = -1;
   private double serverCpuStart;
   private double benchCpuStart;
   private boolean recording;
@@ -87,9 +88,46 @@ final class Run implements AutoCloseable {
     }
   }
 
+  /**
+   * The JIT is quiet when it compiled for less than this share of one core over the last
+   * {@link #JIT_SAMPLE_MILLIS}: on two slow cores the ordered scenario's server still spent half a
+   * core in C2 20 s after its start (level-4 compilations of the commit and lane loops taking
+   * 0.2-1 s each), which the window measured as Crier's cost.
+   */
+  static final double JIT_QUIET_SHARE = 0.05;
+  private static final long JIT_SAMPLE_MILLIS = 2_000;
+
+  /**
+   * Waits, after the warm-up, until the server's JIT is quiet, for at most three times the
+   * warm-up; the load keeps running meanwhile. Returns the seconds waited, or 0 when the server
+   * does not report its compile time.
+   */
+  double awaitQuietJit() {
+    long startedWaiting = System.nanoTime();
+    long limit = startedWaiting + 3 * warmup.toNanos();
+    var before = api.compilationMillis();
+    if (before.isEmpty()) return 0;
+    long last = before.getAsLong();
+    double share;
+    while (true) {
+      sleep(JIT_SAMPLE_MILLIS);
+      long now = api.compilationMillis().orElse(last);
+      share = (now - last) / (double) JIT_SAMPLE_MILLIS;
+      last = now;
+      if (share < JIT_QUIET_SHARE || System.nanoTime() >= limit) break;
+    }
+    double waited = (System.nanoTime() - startedWaiting) / 1e9;
+    say(String.format(Locale.ROOT, share < JIT_QUIET_SHARE
+            ? "JIT quiet after %.0f s more (compiling %.0f%% of a core)"
+            : "JIT still compiling after %.0f s more (%.0f%% of a core); measuring anyway",
+        waited, share * 100));
+    return waited;
+  }
+
   /** Starts the measured window (and the server's JFR recording when asked). */
   void beginWindow() {
     windowStart = System.nanoTime();
+    jitMillisStart = api.compilationMillis().orElse(-1);
     serverCpuStart = server.process().map(ProcessStats::cpuSeconds).orElse(-1.0);
     benchCpuStart = bench.cpuSeconds();
     say("measuring for " + duration.toSeconds() + " s");
@@ -110,15 +148,18 @@ final class Run implements AutoCloseable {
     double seconds = (System.nanoTime() - windowStart) / 1e9;
     double serverCpu = server.process().map(ProcessStats::cpuSeconds).orElse(-1.0);
     double benchCpu = bench.cpuSeconds();
+    long jitMillis = api.compilationMillis().orElse(-1);
     if (recording) server.jcmd("JFR.stop", "name=bench");
     recording = false;
     return new Window(
         seconds,
         ProcessStats.percent(serverCpuStart, serverCpu, seconds),
-        ProcessStats.percent(benchCpuStart, benchCpu, seconds));
+        ProcessStats.percent(benchCpuStart, benchCpu, seconds),
+        jitMillisStart < 0 || jitMillis < 0 ? -1 : (jitMillis - jitMillisStart) / 10.0 / seconds);
   }
 
-  record Window(double seconds, double serverCpuPercent, double benchCpuPercent) {}
+  /** @param jitPercent the server's JIT compiling in the window, in % of one core; -1 unknown */
+  record Window(double seconds, double serverCpuPercent, double benchCpuPercent, double jitPercent) {}
 
   long peakHeap() {
     api.heapUsedBytes().ifPresent(h -> peakHeap.accumulateAndGet(h, Math::max));
@@ -154,13 +195,17 @@ final class Run implements AutoCloseable {
         publishErrors,
         missing,
         notes,
-        withLoad(details));
+        withLoad(details, w));
   }
 
-  /** Adds the machine's load average: other work on the box skews every number. */
-  private static Map<String, Object> withLoad(Map<String, Object> details) {
+  /**
+   * Adds the machine's load average (other work on the box skews every number) and the server's
+   * JIT in the window (a server still compiling pays for it out of the same CPU).
+   */
+  private static Map<String, Object> withLoad(Map<String, Object> details, Window w) {
     Map<String, Object> all = new java.util.LinkedHashMap<>(details);
     all.put("machine_load_1m_at_end", ProcessStats.loadAverage());
+    if (w.jitPercent() >= 0) all.put("server_jit_percent_of_a_core_in_window", round(w.jitPercent()));
     return all;
   }
 

@@ -105,10 +105,8 @@ final class WebhookScenario implements Scenario {
   private Row measure(Run run, Deliveries d, Publishers.Bodies bodies) {
     long started = System.nanoTime();
     long warmupEnd = started + (settleBelow > 0 ? Math.max(run.warmup.toNanos(), RAMP_NANOS) : run.warmup.toNanos());
-    // a settling warm-up lasts until it is ended below
-    Publishers.Phases phases = settleBelow > 0
-        ? new Publishers.Phases(Long.MAX_VALUE, Long.MAX_VALUE)
-        : new Publishers.Phases(warmupEnd, warmupEnd + run.duration.toNanos());
+    // the warm-up lasts until it is ended below, when the JIT is quiet (and a fixed rate settled)
+    Publishers.Phases phases = new Publishers.Phases(Long.MAX_VALUE, Long.MAX_VALUE);
     Rate rate = new Rate(d::received);
     run.status(() -> String.format(Locale.ROOT, "%s delivered %,d (%s/s), outstanding %,d, slowest %,.1f ms",
         System.nanoTime() < phases.warmEnd() ? "warming up," : "measuring,", d.received(), Report.rate(rate.perSecond()),
@@ -125,15 +123,15 @@ final class WebhookScenario implements Scenario {
       run.say("full rate reached; warming up at it for " + run.warmup.toSeconds() + " s");
       sleepUntil(System.nanoTime() + run.warmup.toNanos());
     }
+    double jitWait = run.awaitQuietJit();
     double settledAfter = 0;
     if (settleBelow > 0) {
       long settleUntil = System.nanoTime() + MAX_SETTLE_NANOS;
       while (d.outstanding() > settleBelow && System.nanoTime() < settleUntil) Run.sleep(50);
-      long now = System.nanoTime();
-      settledAfter = (now - started) / 1e9;
+      settledAfter = (System.nanoTime() - started) / 1e9;
       run.say(String.format(Locale.ROOT, "warm-up ended after %.1f s, %,d deliveries outstanding", settledAfter, d.outstanding()));
-      phases.measureFrom(now, run.duration.toNanos());
     }
+    phases.measureFrom(System.nanoTime(), run.duration.toNanos());
     long end = phases.end();
     long receivedBefore = d.received();
     run.beginWindow();
@@ -156,6 +154,7 @@ final class WebhookScenario implements Scenario {
       details.put("publish_answer_p50_ms", c.answered.percentile(0.50) / 1000.0);
       details.put("publish_answer_p99_ms", c.answered.percentile(0.99) / 1000.0);
     }
+    details.put("warmup_seconds_waiting_for_quiet_jit", Run.round(jitWait));
     if (settleBelow > 0) details.put("warmup_seconds_until_settled", Run.round(settledAfter));
     if (c.skipped.sum() > 0) details.put("events_skipped_server_behind", c.skipped.sum());
     if (c.skippedWarmingUp.sum() > 0) details.put("events_skipped_warming_up", c.skippedWarmingUp.sum());

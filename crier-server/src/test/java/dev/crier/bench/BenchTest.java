@@ -47,6 +47,10 @@ class BenchTest {
         jvm_memory_used_bytes{area="heap",id="G1 Old Gen"} 2097152.0
         """;
     assertThat(CrierApi.heapUsed(text)).hasValue(10_485_760L + 2_097_152L);
+    assertThat(CrierApi.sum(text, "jvm_compilation_time_ms_total", "")).isEmpty();
+    String jit = "# HELP jvm_compilation_time_ms_total The approximate accumulated elapsed time spent in compilation\n"
+        + "jvm_compilation_time_ms_total{compiler=\"HotSpot 64-Bit Tiered Compilers\"} 12345.0\n";
+    assertThat(CrierApi.sum(jit, "jvm_compilation_time_ms_total", "")).hasValue(12_345.0);
   }
 
   @Test
@@ -125,6 +129,11 @@ class BenchTest {
     assertThat(written.path("rows")).hasSize(2);
     assertThat(written.path("rows").get(0).path("deliveriesPerSecond").asDouble()).isPositive();
     assertThat(jfr.resolve("ordered-sqlite.jfr")).isNotEmptyFile();
+    // the window waits for the server's JIT (at most three warm-ups) and says how busy it still was
+    assertThat(out).containsPattern("JIT (quiet|still compiling) after");
+    assertThat(ordered.details().get("warmup_seconds_waiting_for_quiet_jit")).isInstanceOf(Double.class);
+    assertThat((double) ordered.details().get("warmup_seconds_waiting_for_quiet_jit")).isBetween(1.9, 3 * 5 + 2.5);
+    assertThat((double) ordered.details().get("server_jit_percent_of_a_core_in_window")).isGreaterThanOrEqualTo(0);
   }
 
   @Test

@@ -110,11 +110,6 @@ final class CrierApi implements AutoCloseable {
     return whole(metrics().flatMap(text -> sum(text, "jvm_memory_used_bytes{", "area=\"heap\"")));
   }
 
-  /** The milliseconds the server's JIT has spent compiling, {@code jvm_compilation_time_ms_total}. */
-  OptionalLong compilationMillis() {
-    return whole(metrics().flatMap(text -> sum(text, "jvm_compilation_time_ms_total", "")));
-  }
-
   private Optional<String> metrics() {
     try {
       ContentResponse response =

@@ -26,15 +26,40 @@ final class ProcessStats {
   /** Seconds of CPU (user plus system) the process used so far; -1 when unreadable. */
   double cpuSeconds() {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      // The command name may hold spaces and parentheses: fields start after the last ')'.
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-      long utime = Long.parseLong(fields[11]);
-      long stime = Long.parseLong(fields[12]);
-      return (utime + stime) / TICKS_PER_SECOND;
+      return cpuSeconds(Path.of("/proc", Long.toString(pid), "stat"));
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /**
+   * Seconds of CPU the JVM's JIT compiler threads ({@code C1 CompilerThre…}, {@code C2
+   * CompilerThre…}) used so far, live threads only (HotSpot retires idle ones, and their time
+   * with them); -1 when unreadable.
+   */
+  double jitCpuSeconds() {
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      double sum = 0;
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          if (Files.readString(task.resolve("comm")).contains("CompilerThre")) sum += cpuSeconds(task.resolve("stat"));
+        } catch (IOException e) {
+          // the thread ended between the listing and the read
+        }
+      }
+      return sum;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static double cpuSeconds(Path stat) throws IOException {
+    String text = Files.readString(stat);
+    // The command name may hold spaces and parentheses: fields start after the last ')'.
+    String[] fields = text.substring(text.lastIndexOf(')') + 2).trim().split(" ");
+    long utime = Long.parseLong(fields[11]);
+    long stime = Long.parseLong(fields[12]);
+    return (utime + stime) / TICKS_PER_SECOND;
   }
 
   /** Peak resident set size in bytes ({@code VmHWM}). */

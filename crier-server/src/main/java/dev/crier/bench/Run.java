@@ -42,7 +42,7 @@ final class Run implements AutoCloseable {
   private volatile boolean closed;
   private final Thread monitor;
   private long windowStart;
-  private long jitMillisStart = -1;
+  private double jitCpuStart = -1;
   private double serverCpuStart;
   private double benchCpuStart;
   private boolean recording;
@@ -89,45 +89,48 @@ final class Run implements AutoCloseable {
   }
 
   /**
-   * The JIT is quiet when it compiled for less than this share of one core over the last
-   * {@link #JIT_SAMPLE_MILLIS}: on two slow cores the ordered scenario's server still spent half a
-   * core in C2 20 s after its start (level-4 compilations of the commit and lane loops taking
-   * 0.2-1 s each), which the window measured as Crier's cost.
+   * The JIT is quiet when its compiler threads used less than this share of one core over the
+   * last {@link #JIT_SAMPLE_MILLIS}: on two slow cores the ordered scenario's server still spent
+   * half a core in C2 20 s after its start (level-4 compilations of the commit and lane loops
+   * taking 0.2-1 s each), which the window measured as Crier's cost.
    */
   static final double JIT_QUIET_SHARE = 0.05;
   private static final long JIT_SAMPLE_MILLIS = 2_000;
 
   /**
    * Waits, after the warm-up, until the server's JIT is quiet, for at most three times the
-   * warm-up; the load keeps running meanwhile. Returns the seconds waited, or 0 when the server
-   * does not report its compile time.
+   * warm-up; the load keeps running meanwhile. Returns the seconds waited, or 0 when the server's
+   * threads cannot be read (a {@code --target} server).
    */
   double awaitQuietJit() {
     long startedWaiting = System.nanoTime();
     long limit = startedWaiting + 3 * warmup.toNanos();
-    var before = api.compilationMillis();
-    if (before.isEmpty()) return 0;
-    long last = before.getAsLong();
+    double last = jitCpuSeconds();
+    if (last < 0) return 0;
     double share;
     while (true) {
       sleep(JIT_SAMPLE_MILLIS);
-      long now = api.compilationMillis().orElse(last);
-      share = (now - last) / (double) JIT_SAMPLE_MILLIS;
+      double now = jitCpuSeconds();
+      share = Math.max(0, now - last) / (JIT_SAMPLE_MILLIS / 1000.0); // a retired thread takes its time along
       last = now;
       if (share < JIT_QUIET_SHARE || System.nanoTime() >= limit) break;
     }
     double waited = (System.nanoTime() - startedWaiting) / 1e9;
     say(String.format(Locale.ROOT, share < JIT_QUIET_SHARE
-            ? "JIT quiet after %.0f s more (compiling %.0f%% of a core)"
-            : "JIT still compiling after %.0f s more (%.0f%% of a core); measuring anyway",
+            ? "JIT quiet after %.0f s more (compiling on %.0f%% of a core)"
+            : "JIT still compiling after %.0f s more (on %.0f%% of a core); measuring anyway",
         waited, share * 100));
     return waited;
+  }
+
+  private double jitCpuSeconds() {
+    return server.process().map(ProcessStats::jitCpuSeconds).orElse(-1.0);
   }
 
   /** Starts the measured window (and the server's JFR recording when asked). */
   void beginWindow() {
     windowStart = System.nanoTime();
-    jitMillisStart = api.compilationMillis().orElse(-1);
+    jitCpuStart = jitCpuSeconds();
     serverCpuStart = server.process().map(ProcessStats::cpuSeconds).orElse(-1.0);
     benchCpuStart = bench.cpuSeconds();
     say("measuring for " + duration.toSeconds() + " s");
@@ -148,17 +151,17 @@ final class Run implements AutoCloseable {
     double seconds = (System.nanoTime() - windowStart) / 1e9;
     double serverCpu = server.process().map(ProcessStats::cpuSeconds).orElse(-1.0);
     double benchCpu = bench.cpuSeconds();
-    long jitMillis = api.compilationMillis().orElse(-1);
+    double jitCpu = jitCpuSeconds();
     if (recording) server.jcmd("JFR.stop", "name=bench");
     recording = false;
     return new Window(
         seconds,
         ProcessStats.percent(serverCpuStart, serverCpu, seconds),
         ProcessStats.percent(benchCpuStart, benchCpu, seconds),
-        jitMillisStart < 0 || jitMillis < 0 ? -1 : (jitMillis - jitMillisStart) / 10.0 / seconds);
+        ProcessStats.percent(jitCpuStart, jitCpu, seconds));
   }
 
-  /** @param jitPercent the server's JIT compiling in the window, in % of one core; -1 unknown */
+  /** @param jitPercent the CPU of the server's JIT compiler threads in the window, in % of one core; -1 unknown */
   record Window(double seconds, double serverCpuPercent, double benchCpuPercent, double jitPercent) {}
 
   long peakHeap() {

@@ -130,8 +130,12 @@ class DeliveryLogTest {
     assertThat(api.get("/v1/deliveries/" + id).status()).as("not yet old enough").isEqualTo(200);
 
     clock.advance(Duration.ofDays(31));
-    crier.crier().engine().prune();
-    assertThat(api.get("/v1/deliveries/" + id).status()).isEqualTo(404);
+    // a prune finding the chore lock held (the backstop's own prune, with the cutoff of before the
+    // clock moved) leaves the work to the next one: ask again until one has run after the move
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+      crier.crier().engine().prune();
+      return api.get("/v1/deliveries/" + id).status() == 404;
+    });
     assertThat(api.get("/v1/events/prune-" + w.id()).status()).isEqualTo(404);
   }
 

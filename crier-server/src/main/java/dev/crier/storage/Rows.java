@@ -1,6 +1,7 @@
 package dev.crier.storage;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import org.jdbi.v3.core.Handle;
@@ -32,6 +33,33 @@ final class Rows {
         any = true;
       }
       return any ? statement.executeBatch() : new int[0];
+    } catch (SQLException e) {
+      throw new IllegalStateException("writing rows failed: " + e.getMessage() + " (" + sql + ")", e);
+    }
+  }
+
+  /** Binds all of a statement's parameters. */
+  @FunctionalInterface
+  interface Parameters {
+    void bind(PreparedStatement statement) throws SQLException;
+  }
+
+  /** Reads one row of a result. */
+  @FunctionalInterface
+  interface Reader {
+    void read(ResultSet row) throws SQLException;
+  }
+
+  /**
+   * Runs a statement that returns rows ({@code INSERT ... RETURNING}) with its parameters bound
+   * on the statement itself, and hands each row to {@code reader}.
+   */
+  static void returning(Handle h, String sql, Parameters parameters, Reader reader) {
+    try (PreparedStatement statement = h.getConnection().prepareStatement(sql)) {
+      parameters.bind(statement);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) reader.read(rows);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("writing rows failed: " + e.getMessage() + " (" + sql + ")", e);
     }

@@ -166,28 +166,31 @@ public final class SqlEventLog implements EventLog {
         sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       }
       sql.append(" ON CONFLICT (id) DO NOTHING RETURNING id, seq");
-      Query query = h.createQuery(sql.toString());
-      int p = 0;
-      for (NewEvent e : chunk) {
-        Subject s = e.subject();
-        query
-            .bind(p++, e.id())
-            .bind(p++, e.type())
-            .bind(p++, e.account())
-            .bind(p++, s == null ? null : s.type())
-            .bind(p++, s == null ? null : s.id())
-            .bind(p++, s == null ? null : s.path())
-            .bind(p++, s == null ? null : s.url())
-            .bind(p++, e.data())
-            .bind(p++, e.changes())
-            .bind(p++, Json.stringList(e.requiredPermissions()))
-            .bind(p++, e.occurredAt().toEpochMilli())
-            .bind(p++, receivedAt.toEpochMilli())
-            .bind(p++, e.contentHash());
-      }
-      assert p == chunk.size() * INSERT_COLUMNS;
-      query.map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("seq")))
-          .forEach(entry -> seqs.put(entry.getKey(), entry.getValue()));
+      // Bound on the JDBC statement itself: through Jdbi's argument layer these 13 values an
+      // event were 35% of the commit thread's Java samples in the broadcast bench (10,000 events/s).
+      long received = receivedAt.toEpochMilli();
+      Rows.returning(h, sql.toString(),
+          statement -> {
+            int p = 1;
+            for (NewEvent e : chunk) {
+              Subject s = e.subject();
+              statement.setString(p++, e.id());
+              statement.setString(p++, e.type());
+              statement.setString(p++, e.account());
+              statement.setString(p++, s == null ? null : s.type());
+              statement.setString(p++, s == null ? null : s.id());
+              statement.setString(p++, s == null ? null : s.path());
+              statement.setString(p++, s == null ? null : s.url());
+              statement.setString(p++, e.data());
+              statement.setString(p++, e.changes());
+              statement.setString(p++, Json.stringList(e.requiredPermissions()));
+              statement.setLong(p++, e.occurredAt().toEpochMilli());
+              statement.setLong(p++, received);
+              statement.setString(p++, e.contentHash());
+            }
+            assert p == chunk.size() * INSERT_COLUMNS + 1;
+          },
+          row -> seqs.put(row.getString("id"), row.getLong("seq")));
       if (seqs.size() != from + chunk.size()) {
         for (NewEvent e : chunk) {
           if (!seqs.containsKey(e.id())) throw new ConcurrentPublishException(e.id());

@@ -117,7 +117,7 @@ final class Run implements AutoCloseable {
     }
     double waited = (System.nanoTime() - startedWaiting) / 1e9;
     say(String.format(Locale.ROOT, share < JIT_QUIET_SHARE
-            ? "JIT quiet after %.0f s more (compiling on %.0f%% of a core)"
+            ? "JIT quiet after %.0f s more (compiling on %.1f%% of a core)"
             : "JIT still compiling after %.0f s more (on %.0f%% of a core); measuring anyway",
         waited, share * 100));
     return waited;

@@ -2,7 +2,6 @@ package dev.crier.bench;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
@@ -107,38 +106,26 @@ final class CrierApi implements AutoCloseable {
 
   /** The JVM heap in use now, the sum of {@code jvm_memory_used_bytes{area="heap"}}. */
   OptionalLong heapUsedBytes() {
-    return whole(metrics().flatMap(text -> sum(text, "jvm_memory_used_bytes{", "area=\"heap\"")));
-  }
-
-  private Optional<String> metrics() {
     try {
       ContentResponse response =
           client.newRequest(base.resolve("/metrics")).timeout(10, TimeUnit.SECONDS).send();
-      return response.getStatus() == 200 ? Optional.of(response.getContentAsString()) : Optional.empty();
+      if (response.getStatus() != 200) return OptionalLong.empty();
+      return heapUsed(response.getContentAsString());
     } catch (Exception e) {
-      return Optional.empty();
+      return OptionalLong.empty();
     }
   }
 
   static OptionalLong heapUsed(String prometheusText) {
-    return whole(sum(prometheusText, "jvm_memory_used_bytes{", "area=\"heap\""));
-  }
-
-  private static OptionalLong whole(Optional<Double> value) {
-    return value.isPresent() ? OptionalLong.of(value.get().longValue()) : OptionalLong.empty();
-  }
-
-  /** The sum of the samples whose line starts with {@code name} and contains {@code label}. */
-  static Optional<Double> sum(String prometheusText, String name, String label) {
     double sum = 0;
     boolean found = false;
     for (String line : prometheusText.split("\n")) {
-      if (line.startsWith(name) && line.contains(label)) {
+      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
         sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         found = true;
       }
     }
-    return found ? Optional.of(sum) : Optional.empty();
+    return found ? OptionalLong.of((long) sum) : OptionalLong.empty();
   }
 
   private ContentResponse send(HttpMethod method, String path, JsonNode body) {

@@ -34,7 +34,7 @@ final class Rows {
       }
       return any ? statement.executeBatch() : new int[0];
     } catch (SQLException e) {
-      throw new IllegalStateException("writing rows failed: " + e.getMessage() + " (" + sql + ")", e);
+      throw failed(sql, e);
     }
   }
 
@@ -61,8 +61,12 @@ final class Rows {
         while (rows.next()) reader.read(rows);
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("writing rows failed: " + e.getMessage() + " (" + sql + ")", e);
+      throw failed(sql, e);
     }
+  }
+
+  private static IllegalStateException failed(String sql, SQLException e) {
+    return new IllegalStateException("writing rows failed: " + e.getMessage() + " (" + sql + ")", e);
   }
 
   /** A nullable integer parameter. */

@@ -47,10 +47,6 @@ class BenchTest {
         jvm_memory_used_bytes{area="heap",id="G1 Old Gen"} 2097152.0
         """;
     assertThat(CrierApi.heapUsed(text)).hasValue(10_485_760L + 2_097_152L);
-    assertThat(CrierApi.sum(text, "jvm_compilation_time_ms_total", "")).isEmpty();
-    String jit = "# HELP jvm_compilation_time_ms_total The approximate accumulated elapsed time spent in compilation\n"
-        + "jvm_compilation_time_ms_total{compiler=\"HotSpot 64-Bit Tiered Compilers\"} 12345.0\n";
-    assertThat(CrierApi.sum(jit, "jvm_compilation_time_ms_total", "")).hasValue(12_345.0);
   }
 
   @Test

@@ -83,6 +83,8 @@ public final class Bench {
     List<Row> rows = new ArrayList<>();
     String database = options.target != null ? "remote" : options.dbUrl != null ? "postgresql" : "sqlite";
     double loadBefore = ProcessStats.loadAverage();
+    double stealBefore = ProcessStats.machineStealSeconds();
+    long startedAt = System.nanoTime();
     out.printf(Locale.ROOT, "crier bench: %s on %s, %s per scenario after %s warm-up, %d cores, load average %.2f%n",
         String.join(",", options.scenarios), options.target != null ? options.target : database + " (a fresh child server per scenario)",
         human(options.duration), human(options.warmup), Runtime.getRuntime().availableProcessors(), loadBefore);
@@ -103,10 +105,11 @@ public final class Bench {
       }
     }
     double loadAfter = ProcessStats.loadAverage();
+    double steal = ProcessStats.percent(stealBefore, ProcessStats.machineStealSeconds(), (System.nanoTime() - startedAt) / 1e9);
     out.println();
     Report.print(rows, out);
-    out.printf(Locale.ROOT, "load average (1 min): %.2f before, %.2f after; other work on this machine skews every figure%n",
-        loadBefore, loadAfter);
+    out.printf(Locale.ROOT, "load average (1 min): %.2f before, %.2f after; CPU stolen by other guests: %s; other work on this machine skews every figure%n",
+        loadBefore, loadAfter, steal < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f%% of a core", steal));
     if (options.json != null) {
       Map<String, Object> context = new LinkedHashMap<>();
       context.put("at", Instant.now().toString());
@@ -118,6 +121,7 @@ public final class Bench {
       context.put("java", System.getProperty("java.version"));
       context.put("load_average_before", loadBefore);
       context.put("load_average_after", loadAfter);
+      if (steal >= 0) context.put("machine_steal_percent_of_a_core", Run.round(steal));
       context.put("server_heap", options.target == null ? "-Xmx" + ChildServer.HEAP : "unknown");
       Report.writeJson(rows, context, options.json);
       out.println("JSON written to " + options.json);

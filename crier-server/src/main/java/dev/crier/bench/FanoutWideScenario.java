@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * {@code fanout-wide}: one event to 10,000 webhooks; the time from the publish call until the
@@ -89,10 +90,12 @@ final class FanoutWideScenario implements Scenario {
     double busy = lastReceipt.stream().mapToDouble(Double::doubleValue).sum();
     // CPU is rescaled to the same time, so CPU per delivery stays the CPU of the whole window.
     double scale = busy > 0 ? window.seconds() / busy : 1;
+    DoubleUnaryOperator scaled = percent -> percent < 0 ? -1 : percent * scale;
     Run.Window rounds = new Run.Window(busy > 0 ? busy : window.seconds(),
-        window.serverCpuPercent() < 0 ? -1 : window.serverCpuPercent() * scale,
-        window.benchCpuPercent() < 0 ? -1 : window.benchCpuPercent() * scale,
-        window.jitPercent() < 0 ? -1 : window.jitPercent() * scale);
+        scaled.applyAsDouble(window.serverCpuPercent()),
+        scaled.applyAsDouble(window.benchCpuPercent()),
+        scaled.applyAsDouble(window.jitPercent()),
+        scaled.applyAsDouble(window.stealPercent()));
     return run.row(rounds, events, d.received() - receivedWarmingUp, d.latency, errors, Math.max(0, d.outstanding()), notes, details);
   }
 

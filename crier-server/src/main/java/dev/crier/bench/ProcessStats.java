@@ -86,6 +86,22 @@ final class ProcessStats {
     }
   }
 
+  /**
+   * Seconds of CPU, summed over the machine's cores, that the hypervisor gave to other guests
+   * while this one wanted to run ({@code steal} in {@code /proc/stat}); -1 when unreadable. On a
+   * shared host it is the part of a slow hour one can see from inside.
+   */
+  static double machineStealSeconds() {
+    try {
+      String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
+      // cpu  user nice system idle iowait irq softirq steal ...
+      String[] fields = cpu.trim().split("\\s+");
+      return Long.parseLong(fields[8]) / TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** CPU use between two readings, in percent of one core (200% = both cores of a 2-core box). */
   static double percent(double cpuBefore, double cpuAfter, double wallSeconds) {
     if (cpuBefore < 0 || cpuAfter < 0 || wallSeconds <= 0) return -1;

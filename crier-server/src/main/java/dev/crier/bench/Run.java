@@ -45,6 +45,7 @@ final class Run implements AutoCloseable {
   private double jitCpuStart = -1;
   private double serverCpuStart;
   private double benchCpuStart;
+  private double stealStart;
   private boolean recording;
 
   Run(String scenario, ServerUnderTest server, Receiver receiver, Duration duration, Duration warmup, PrintStream out,
@@ -133,6 +134,7 @@ final class Run implements AutoCloseable {
     jitCpuStart = jitCpuSeconds();
     serverCpuStart = server.process().map(ProcessStats::cpuSeconds).orElse(-1.0);
     benchCpuStart = bench.cpuSeconds();
+    stealStart = ProcessStats.machineStealSeconds();
     say("measuring for " + duration.toSeconds() + " s");
     if (jfrDir != null) {
       Path file = jfrDir.toAbsolutePath().resolve(scenario + "-" + server.database() + ".jfr");
@@ -152,17 +154,22 @@ final class Run implements AutoCloseable {
     double serverCpu = server.process().map(ProcessStats::cpuSeconds).orElse(-1.0);
     double benchCpu = bench.cpuSeconds();
     double jitCpu = jitCpuSeconds();
+    double steal = ProcessStats.machineStealSeconds();
     if (recording) server.jcmd("JFR.stop", "name=bench");
     recording = false;
     return new Window(
         seconds,
         ProcessStats.percent(serverCpuStart, serverCpu, seconds),
         ProcessStats.percent(benchCpuStart, benchCpu, seconds),
-        ProcessStats.percent(jitCpuStart, jitCpu, seconds));
+        ProcessStats.percent(jitCpuStart, jitCpu, seconds),
+        ProcessStats.percent(stealStart, steal, seconds));
   }
 
-  /** @param jitPercent the CPU of the server's JIT compiler threads in the window, in % of one core; -1 unknown */
-  record Window(double seconds, double serverCpuPercent, double benchCpuPercent, double jitPercent) {}
+  /**
+   * @param jitPercent the CPU of the server's JIT compiler threads in the window, in % of one core; -1 unknown
+   * @param stealPercent CPU the hypervisor gave to other guests in the window, in % of one core; -1 unknown
+   */
+  record Window(double seconds, double serverCpuPercent, double benchCpuPercent, double jitPercent, double stealPercent) {}
 
   long peakHeap() {
     api.heapUsedBytes().ifPresent(h -> peakHeap.accumulateAndGet(h, Math::max));
@@ -209,6 +216,7 @@ final class Run implements AutoCloseable {
     Map<String, Object> all = new java.util.LinkedHashMap<>(details);
     all.put("machine_load_1m_at_end", ProcessStats.loadAverage());
     if (w.jitPercent() >= 0) all.put("server_jit_percent_of_a_core_in_window", round(w.jitPercent()));
+    if (w.stealPercent() >= 0) all.put("machine_steal_percent_of_a_core_in_window", round(w.stealPercent()));
     return all;
   }
 

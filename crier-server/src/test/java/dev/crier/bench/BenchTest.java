@@ -130,6 +130,8 @@ class BenchTest {
     assertThat(ordered.details().get("warmup_seconds_waiting_for_quiet_jit")).isInstanceOf(Double.class);
     assertThat((double) ordered.details().get("warmup_seconds_waiting_for_quiet_jit")).isBetween(1.9, 3 * 5 + 2.5);
     assertThat((double) ordered.details().get("server_jit_percent_of_a_core_in_window")).isGreaterThanOrEqualTo(0);
+    // and how much of the host other guests took (steal): at most both cores
+    assertThat((double) ordered.details().get("machine_steal_percent_of_a_core_in_window")).isBetween(0.0, 200.0 * 1.05);
   }
 
   @Test

@@ -42,6 +42,32 @@ public final class SqlDeliveries implements DeliveryStore {
    */
   static final String OPEN = "status IN ('pending', 'failed')";
 
+  /** A lane's next window of pending deliveries (:id, :after, :limit), with the events. */
+  static final String PENDING_WINDOW =
+      "SELECT d.sub_seq, d.attempts, d.next_attempt_at, "
+          + SqlEventLog.columns("e")
+          + ", (SELECT a.request_body FROM attempts a WHERE a.subscription_id ="
+          + " d.subscription_id AND a.sub_seq = d.sub_seq AND a.redelivery = 0"
+          + " ORDER BY a.id DESC LIMIT 1) AS sent_body"
+          + " FROM deliveries d JOIN events e ON e.seq = d.event_seq"
+          + " WHERE d.subscription_id = :id AND d.status = 'pending' AND d." + OPEN + " AND d.sub_seq > :after"
+          + " ORDER BY d.sub_seq LIMIT :limit";
+
+  /**
+   * True for a subscription (the SQL expression {@code id}) that has a pending delivery. It is a
+   * subquery run per subscription, which finds that subscription's first pending row in the open
+   * index. An EXISTS may be turned into a join instead, and without statistics PostgreSQL made
+   * it one that read every pending row (and spilled to disk) for each subscription.
+   */
+  static String hasPending(String id) {
+    return "(SELECT 1 FROM deliveries d WHERE d.subscription_id = " + id
+        + " AND d.status = 'pending' AND d." + OPEN + " LIMIT 1) IS NOT NULL";
+  }
+
+  /** The active subscriptions that have pending deliveries. */
+  static final String WITH_PENDING_WORK =
+      "SELECT s.id FROM subscriptions s WHERE s.status = 'active' AND " + hasPending("s.id");
+
   /** The open-index condition when {@code status} is an open one, so the query can use it. */
   private static String open(DeliveryStatus status) {
     return status == DeliveryStatus.PENDING || status == DeliveryStatus.FAILED ? " AND d." + OPEN : "";
@@ -138,15 +164,7 @@ public final class SqlDeliveries implements DeliveryStore {
   public List<PendingDelivery> pending(String subscriptionId, long afterSubSeq, int limit) {
     return db.withHandle(
         h ->
-            h.createQuery(
-                    "SELECT d.sub_seq, d.attempts, d.next_attempt_at, "
-                        + SqlEventLog.columns("e")
-                        + ", (SELECT a.request_body FROM attempts a WHERE a.subscription_id ="
-                        + " d.subscription_id AND a.sub_seq = d.sub_seq AND a.redelivery = 0"
-                        + " ORDER BY a.id DESC LIMIT 1) AS sent_body"
-                        + " FROM deliveries d JOIN events e ON e.seq = d.event_seq"
-                        + " WHERE d.subscription_id = :id AND d.status = 'pending' AND d." + OPEN + " AND d.sub_seq > :after"
-                        + " ORDER BY d.sub_seq LIMIT :limit")
+            h.createQuery(PENDING_WINDOW)
                 .bind("id", subscriptionId)
                 .bind("after", afterSubSeq)
                 .bind("limit", limit)
@@ -168,9 +186,7 @@ public final class SqlDeliveries implements DeliveryStore {
   public List<String> subscriptionsWithPendingWork() {
     return db.withHandle(
         h ->
-            h.createQuery(
-                    "SELECT s.id FROM subscriptions s WHERE s.status = 'active' AND EXISTS"
-                        + " (SELECT 1 FROM deliveries d WHERE d.subscription_id = s.id AND d.status = 'pending' AND d." + OPEN + ")")
+            h.createQuery(WITH_PENDING_WORK)
                 .mapTo(String.class)
                 .list());
   }
@@ -182,14 +198,12 @@ public final class SqlDeliveries implements DeliveryStore {
   }
 
   /**
-   * Writes outcomes; unless {@code anyStatus}, only to deliveries still pending and, on a shared
-   * database, whose lease this node still owns (an owner that lost it must not overwrite what
-   * the new owner does).
-   *
-   * @return how many deliveries were written
+   * The UPDATE that writes one outcome: 13 parameters, and a 14th (this node) when {@code
+   * fenced}. Its plan, and those of {@link #PENDING_WINDOW} and {@link #WITH_PENDING_WORK}, are
+   * pinned by a test: each delivery runs them, so a plan that walks rows by status instead of
+   * going to the subscription's own would make every outcome cost the whole backlog.
    */
-  private int write(Handle h, List<Outcome> outcomes, boolean anyStatus) {
-    boolean fenced = !anyStatus && node != null;
+  static String outcomeUpdate(boolean anyStatus, boolean fenced) {
     String fence =
         anyStatus
             ? ""
@@ -198,12 +212,24 @@ public final class SqlDeliveries implements DeliveryStore {
                     ? " AND EXISTS (SELECT 1 FROM leases l WHERE l.subscription_id = deliveries.subscription_id"
                         + " AND l.owner = ?)"
                     : "");
+    return "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_attempt_at = ?,"
+        + " last_status = ?, last_error = ?, last_duration_ms = ?, last_request_headers = ?,"
+        + " last_response_headers = ?, last_response_body = ?, updated_at = ?"
+        + " WHERE subscription_id = ? AND sub_seq = ?" + fence;
+  }
+
+  /**
+   * Writes outcomes; unless {@code anyStatus}, only to deliveries still pending and, on a shared
+   * database, whose lease this node still owns (an owner that lost it must not overwrite what
+   * the new owner does).
+   *
+   * @return how many deliveries were written
+   */
+  private int write(Handle h, List<Outcome> outcomes, boolean anyStatus) {
+    boolean fenced = !anyStatus && node != null;
     int[] counts =
         Rows.batch(h,
-            "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_attempt_at = ?,"
-                + " last_status = ?, last_error = ?, last_duration_ms = ?, last_request_headers = ?,"
-                + " last_response_headers = ?, last_response_body = ?, updated_at = ?"
-                + " WHERE subscription_id = ? AND sub_seq = ?" + fence,
+            outcomeUpdate(anyStatus, fenced),
             outcomes,
             (statement, o) -> {
               Attempt a = o.attempt();

@@ -13,8 +13,12 @@ import java.util.Set;
 public final class SqlLeases implements LeaseStore {
   /** Active broadcast receivers, and active subscriptions with pending deliveries. */
   private static final String HAS_WORK =
-      "s.status = 'active' AND (s.kind = 'broadcast' OR EXISTS (SELECT 1 FROM deliveries d"
-          + " WHERE d.subscription_id = s.id AND d.status = 'pending' AND d." + SqlDeliveries.OPEN + "))";
+      "s.status = 'active' AND (s.kind = 'broadcast' OR " + SqlDeliveries.hasPending("s.id") + ")";
+
+  /** The subscriptions this node (:node) holds a lease on and that have pending deliveries. */
+  static final String OWNED_WITH_WORK =
+      "SELECT l.subscription_id FROM leases l WHERE l.owner = :node AND "
+          + SqlDeliveries.hasPending("l.subscription_id");
 
   private final Database db;
   private final String now;
@@ -120,9 +124,7 @@ public final class SqlLeases implements LeaseStore {
     return db.withHandle(
         h ->
             new HashSet<>(
-                h.createQuery(
-                        "SELECT l.subscription_id FROM leases l WHERE l.owner = :node AND EXISTS (SELECT 1 FROM"
-                            + " deliveries d WHERE d.subscription_id = l.subscription_id AND d.status = 'pending' AND d." + SqlDeliveries.OPEN + ")")
+                h.createQuery(OWNED_WITH_WORK)
                     .bind("node", node)
                     .mapTo(String.class)
                     .list()));

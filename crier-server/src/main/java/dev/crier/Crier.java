@@ -106,7 +106,8 @@ public final class Crier implements AutoCloseable {
                   subscriptions,
                   node,
                   NodeIdentity.hostName() + ":" + settings.port(),
-                  Duration.ofSeconds(settings.leaseSeconds()))
+                  Duration.ofSeconds(settings.leaseSeconds()),
+                  metrics)
               : Cluster.alone();
       SqlDeliveries deliveries = new SqlDeliveries(db, node);
       SubscriptionIndex index = new SubscriptionIndex(subscriptions.listEnabled());

@@ -1,6 +1,7 @@
 package dev.crier.delivery;
 
 import dev.crier.subscription.SubscriptionStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.function.Predicate;
 
@@ -30,10 +31,17 @@ public final class Cluster {
    * @param node this node's id, unique for the life of the process
    * @param address where it serves (for the {@code nodes} table)
    * @param lease how long a lease lasts without renewal
+   * @param meters where the node's lease metrics go
    */
   public static Cluster shared(
-      LeaseStore leases, Signals signals, SubscriptionStore subscriptions, String node, String address, Duration lease) {
-    return new Cluster(new Leases(leases, signals, node, address, lease), signals, subscriptions);
+      LeaseStore leases,
+      Signals signals,
+      SubscriptionStore subscriptions,
+      String node,
+      String address,
+      Duration lease,
+      MeterRegistry meters) {
+    return new Cluster(new Leases(leases, signals, node, address, lease, meters), signals, subscriptions);
   }
 
   /**

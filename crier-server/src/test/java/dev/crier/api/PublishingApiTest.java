@@ -253,8 +253,8 @@ class PublishingApiTest {
   void concurrentPublishersShareCommitsAndLoseNothing() throws Exception {
     api.put("/v1/event-types/load.test", "{\"description\":\"concurrency\"}");
     int requests = 100;
-    double commitsBefore = metric("crier_publish_commit_events_count");
-    double eventsBefore = metric("crier_publish_commit_events_sum");
+    double commitsBefore = api.metric("crier_publish_commit_events_count");
+    double eventsBefore = api.metric("crier_publish_commit_events_sum");
     List<Future<Api.Response>> answers = new ArrayList<>();
     // The database is held by another writer (a slow disk, in effect) while the requests arrive,
     // so whether they share commits does not depend on how fast this machine happens to be.
@@ -266,7 +266,7 @@ class PublishingApiTest {
       }
       Awaitility.await()
           .atMost(Duration.ofSeconds(9)) // below SQLite's 10 s busy_timeout, after which the commit fails
-          .until(() -> metric("crier_publish_queue_events"), queued -> queued == requests);
+          .until(() -> api.metric("crier_publish_queue_events"), queued -> queued == requests);
       blocker.rollback();
       Set<Long> seqs = new HashSet<>();
       for (var answer : answers) {
@@ -276,8 +276,8 @@ class PublishingApiTest {
       assertThat(seqs).hasSize(requests);
     }
     assertThat(listIds("load.test")).hasSize(requests);
-    double commits = metric("crier_publish_commit_events_count") - commitsBefore;
-    assertThat(metric("crier_publish_commit_events_sum") - eventsBefore).isEqualTo(requests);
+    double commits = api.metric("crier_publish_commit_events_count") - commitsBefore;
+    assertThat(api.metric("crier_publish_commit_events_sum") - eventsBefore).isEqualTo(requests);
     assertThat(commits).as("commits for %d concurrent requests", requests).isBetween(1.0, 2.0);
   }
 
@@ -290,13 +290,6 @@ class PublishingApiTest {
       s.execute(crier.database().engine() == Engine.SQLITE ? "CREATE TABLE write_lock (x INTEGER)" : "LOCK TABLE events IN EXCLUSIVE MODE");
     }
     return c;
-  }
-
-  private static double metric(String name) {
-    for (String line : api.get("/metrics").body().split("\n")) {
-      if (line.startsWith(name + " ")) return Double.parseDouble(line.split(" ")[1]);
-    }
-    return 0;
   }
 
   @Test

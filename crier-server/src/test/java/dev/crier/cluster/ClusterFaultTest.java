@@ -304,6 +304,9 @@ class ClusterFaultTest {
         .until(() -> node(i).get("/readyz").status() == 200);
     publisher.avoid.remove(i);
     System.out.printf("[cluster] node %d thawed after %d ms%n", i, millisSince(frozenAt));
+    Awaitility.await("the thawed node counts the leases it found taken over")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> node(i).metric("crier_leases_lost_total"), lost -> lost >= owned.size());
   }
 
   private void restartNodes() {

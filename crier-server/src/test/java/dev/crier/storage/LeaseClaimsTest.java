@@ -20,8 +20,11 @@ import java.util.concurrent.Future;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The claim statement under contention, on real PostgreSQL: many claimers at the same moment
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * renews and gives back only what it still owns.
  */
 @Tag("cluster")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LeaseClaimsTest {
   private static final int WEBHOOKS = 60;
   private static final int CLAIMERS = 8;
@@ -60,6 +64,16 @@ class LeaseClaimsTest {
   static void stop() {
     crier.close();
     receiver.close();
+  }
+
+  @Test
+  @Order(1) // before the other tests hand this node's leases to made-up claimers
+  void theNodeReportsTheLeasesItClaimedAndHolds() {
+    Awaitility.await("one lease per webhook with work, on /metrics")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> crier.api().metric("crier_leases_held"), held -> held == WEBHOOKS);
+    assertThat(crier.api().metric("crier_leases_claimed_total")).isGreaterThanOrEqualTo(WEBHOOKS);
+    assertThat(crier.api().metric("crier_lease_ticks_failed_total")).isZero();
   }
 
   @Test

@@ -47,6 +47,14 @@ public final class Api {
     return send("GET", path, null, "application/json");
   }
 
+  /** The value of an unlabelled metric on {@code /metrics} (0 when it is not there yet). */
+  public double metric(String name) {
+    for (String line : get("/metrics").body().split("\n")) {
+      if (line.startsWith(name + " ")) return Double.parseDouble(line.split(" ")[1]);
+    }
+    return 0;
+  }
+
   public Response delete(String path) {
     return send("DELETE", path, null, "application/json");
   }

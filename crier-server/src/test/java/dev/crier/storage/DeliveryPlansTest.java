@@ -11,16 +11,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The statements that read one subscription's deliveries (each outcome, each lane window, and the
@@ -32,43 +33,43 @@ import org.junit.jupiter.params.provider.ValueSource;
  * state, and each outcome then walked every pending row: at 1,000 events/s to 10 webhooks,
  * delivery stalled within a minute.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(Engine.class)
 class DeliveryPlansTest {
   private static final Pattern DELIVERIES_INDEX = Pattern.compile("\\b(deliveries_\\w+)|PRIMARY KEY");
+  private static final Map<Engine, TestCrier> criers = new EnumMap<>(Engine.class);
 
-  @Parameter Engine engine;
-  static TestCrier crier;
-
-  @BeforeParameterizedClassInvocation
-  static void start(Engine engine) {
-    crier = TestCrier.start(engine);
-  }
-
-  @AfterParameterizedClassInvocation
+  @AfterAll
   static void stop() {
-    crier.close();
+    criers.values().forEach(TestCrier::close);
   }
 
   /**
    * Table states of a young server, none analysed: with 300 rows, most of them delivered by an
    * UPDATE, PostgreSQL planned the outcome UPDATE through the old index on (status, updated_at).
    */
-  @ParameterizedTest(name = "{0} deliveries")
-  @ValueSource(ints = {0, 30, 300, 3000})
-  void eachReadOfASubscriptionsDeliveriesSearchesItsOwnRows(int rows) throws SQLException {
-    fill(rows);
-    assertFindsBySubscription(SqlDeliveries.outcomeUpdate(false, true));
-    assertFindsBySubscription(SqlDeliveries.outcomeUpdate(false, false));
-    assertFindsBySubscription(SqlDeliveries.outcomeUpdate(true, false));
-    assertFindsBySubscription(SqlDeliveries.PENDING_WINDOW);
-    assertFindsBySubscription(SqlDeliveries.WITH_PENDING_WORK);
-    assertFindsBySubscription(SqlLeases.OWNED_WITH_WORK);
+  static Stream<Arguments> states() {
+    return Stream.of(Engine.values()).flatMap(e -> IntStream.of(0, 30, 300, 3000).mapToObj(rows -> Arguments.of(e, rows)));
+  }
+
+  @ParameterizedTest(name = "{0}, {1} deliveries")
+  @MethodSource("states")
+  void eachReadOfASubscriptionsDeliveriesSearchesItsOwnRows(Engine engine, int rows) throws SQLException {
+    TestCrier crier = criers.computeIfAbsent(engine, TestCrier::start);
+    fill(crier, rows);
+    for (String sql :
+        List.of(
+            SqlDeliveries.outcomeUpdate(false, true),
+            SqlDeliveries.outcomeUpdate(false, false),
+            SqlDeliveries.outcomeUpdate(true, false),
+            SqlDeliveries.PENDING_WINDOW,
+            SqlDeliveries.WITH_PENDING_WORK,
+            SqlLeases.OWNED_WITH_WORK)) {
+      assertFindsBySubscription(crier, sql);
+    }
   }
 
   /** {@code rows} deliveries over 10 subscriptions, the oldest 80% of them then delivered. */
-  private static void fill(int rows) throws SQLException {
-    try (Connection c = connection(); Statement s = c.createStatement()) {
+  private static void fill(TestCrier crier, int rows) throws SQLException {
+    try (Connection c = crier.database().connect(); Statement s = c.createStatement()) {
       s.executeUpdate("DELETE FROM deliveries");
       for (int i = 1; i <= rows; i++) {
         s.addBatch("INSERT INTO deliveries (subscription_id, sub_seq, event_seq, status, attempts,"
@@ -81,8 +82,12 @@ class DeliveryPlansTest {
   }
 
   /** Every read of {@code deliveries} in the plan of {@code sql} is an index search on subscription_id. */
-  private void assertFindsBySubscription(String sql) throws SQLException {
-    List<String> plan = engine == Engine.POSTGRESQL ? genericPlan(sql) : sqlitePlan(sql);
+  private static void assertFindsBySubscription(TestCrier crier, String sql) throws SQLException {
+    Engine engine = crier.database().engine();
+    List<String> plan;
+    try (Connection c = crier.database().connect()) {
+      plan = engine == Engine.POSTGRESQL ? genericPlan(c, sql) : sqlitePlan(c, sql);
+    }
     List<String> searches = new ArrayList<>();
     for (int i = 0; i < plan.size(); i++) {
       String line = plan.get(i);
@@ -102,13 +107,13 @@ class DeliveryPlansTest {
   }
 
   /** PostgreSQL's generic plan of {@code sql}, its {@code ?} and {@code :name} parameters made {@code $n}. */
-  private static List<String> genericPlan(String sql) throws SQLException {
+  private static List<String> genericPlan(Connection c, String sql) throws SQLException {
     StringBuilder numbered = new StringBuilder();
     int n = 0;
     Matcher m = Pattern.compile("\\?|(?<!:):[a-z]+").matcher(sql);
     while (m.find()) m.appendReplacement(numbered, "\\$" + ++n);
     m.appendTail(numbered);
-    try (Connection c = connection(); Statement s = c.createStatement()) {
+    try (Statement s = c.createStatement()) {
       s.execute("SET plan_cache_mode = force_generic_plan");
       s.execute("PREPARE hot AS " + numbered);
       String nulls = String.join(", ", Collections.nCopies(n, "NULL"));
@@ -116,9 +121,8 @@ class DeliveryPlansTest {
     }
   }
 
-  private static List<String> sqlitePlan(String sql) throws SQLException {
-    try (Connection c = connection();
-        PreparedStatement p = c.prepareStatement("EXPLAIN QUERY PLAN " + sql.replaceAll("(?<!:):[a-z]+", "?"))) {
+  private static List<String> sqlitePlan(Connection c, String sql) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("EXPLAIN QUERY PLAN " + sql.replaceAll("(?<!:):[a-z]+", "?"))) {
       try (ResultSet rs = p.executeQuery()) {
         List<String> plan = new ArrayList<>();
         while (rs.next()) plan.add(rs.getString("detail"));
@@ -131,9 +135,5 @@ class DeliveryPlansTest {
     List<String> plan = new ArrayList<>();
     while (rs.next()) plan.add(rs.getString(1));
     return plan;
-  }
-
-  private static Connection connection() throws SQLException {
-    return crier.database().connect();
   }
 }

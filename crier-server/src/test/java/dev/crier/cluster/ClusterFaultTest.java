@@ -304,9 +304,14 @@ class ClusterFaultTest {
         .until(() -> node(i).get("/readyz").status() == 200);
     publisher.avoid.remove(i);
     System.out.printf("[cluster] node %d thawed after %d ms%n", i, millisSince(frozenAt));
-    Awaitility.await("the thawed node counts the leases it found taken over")
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> node(i).metric("crier_leases_lost_total"), lost -> lost >= owned.size());
+    if (!owned.isEmpty()) {
+      // at least one: a lease the node gave back on its own just before the freeze, or that a
+      // thawed lane stopped on before the next renewal, is not found taken over
+      Awaitility.await("the thawed node counts the leases it found taken over")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> node(i).metric("crier_leases_lost_total"), lost -> lost >= 1);
+      System.out.printf("[cluster] node %d counts %.0f leases lost%n", i, node(i).metric("crier_leases_lost_total"));
+    }
   }
 
   private void restartNodes() {

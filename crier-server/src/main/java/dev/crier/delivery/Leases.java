@@ -1,5 +1,8 @@
 package dev.crier.delivery;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,9 +13,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,9 +52,9 @@ final class Leases implements Ownership, Signals.Handler {
   /** Held leases: subscription id → System.nanoTime() until which this node may send. */
   private final Map<String, Long> validUntil = new ConcurrentHashMap<>();
   private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
-  private final Counter claimed;
-  private final Counter lost;
-  private final Counter shedCount;
+  private final Counter claimedLeases;
+  private final Counter lostLeases;
+  private final Counter shedLeases;
   private final Counter failedTicks;
   private volatile Engine engine;
   private volatile boolean running = true;
@@ -70,9 +70,9 @@ final class Leases implements Ownership, Signals.Handler {
     this.marginNanos = lease.toNanos() / 5;
     this.tickNanos = Math.min(Duration.ofSeconds(1).toNanos(), lease.toNanos() / 5);
     meters.gaugeMapSize("crier.leases.held", Tags.empty(), validUntil);
-    claimed = meters.counter("crier.leases.claimed");
-    lost = meters.counter("crier.leases.lost");
-    shedCount = meters.counter("crier.leases.shed");
+    claimedLeases = meters.counter("crier.leases.claimed");
+    lostLeases = meters.counter("crier.leases.lost");
+    shedLeases = meters.counter("crier.leases.shed");
     failedTicks = meters.counter("crier.lease.ticks.failed");
   }
 
@@ -198,7 +198,7 @@ final class Leases implements Ownership, Signals.Handler {
       if (!renewed.contains(id)) {
         log.info("lease on {} ended: it expired and another node took it, or the subscription is gone", id);
         forget(id);
-        lost.increment();
+        lostLeases.increment();
         engine.leaseLost(id);
       }
     }
@@ -208,12 +208,12 @@ final class Leases implements Ownership, Signals.Handler {
     Set<String> busy = new HashSet<>(store.ownedWithPendingWork(node));
     List<String> working = new ArrayList<>(validUntil.keySet());
     if (working.size() < share) {
-      List<String> got = store.claim(node, share - working.size(), lease);
-      for (String id : got) validUntil.put(id, until);
-      busy.addAll(got);
-      claimed.increment(got.size());
-      if (!got.isEmpty()) {
-        log.info("claimed {} leases (fair share {} of {} over {} nodes)", got.size(), share, needing, live);
+      List<String> claimed = store.claim(node, share - working.size(), lease);
+      for (String id : claimed) validUntil.put(id, until);
+      busy.addAll(claimed);
+      claimedLeases.increment(claimed.size());
+      if (!claimed.isEmpty()) {
+        log.info("claimed {} leases (fair share {} of {} over {} nodes)", claimed.size(), share, needing, live);
       }
     } else if (live > 1 && working.size() > share + 1) {
       shed(working.subList(0, working.size() - share));
@@ -230,7 +230,7 @@ final class Leases implements Ownership, Signals.Handler {
     }
     engine.flush();
     for (String id : shed) store.release(node, id);
-    shedCount.increment(shed.size());
+    shedLeases.increment(shed.size());
     log.info("gave back {} leases beyond the fair share", shed.size());
     signals.announceWork(shed);
   }

@@ -12,13 +12,22 @@
 // A case is accepted if any of its `secrets` verifies it (a receiver during a rotation holds
 // several). `standardwebhooks` only reads webhook-* headers, so cases sent with svix-* header
 // names are checked with `svix` alone.
+//
+// The `ed25519` cases (v1a signatures) are checked with Node's own crypto: the key from the case's
+// JWK Set (crypto.createPublicKey with format "jwk"), crypto.verify(null, "id.timestamp.body", key,
+// signature), the n-th kid of webhook-key-id naming the key of the n-th v1a entry. Neither npm
+// library above verifies v1a, so this is a verifier of its own, written from the spec, sharing
+// no code with crier-verify.
+import { createPublicKey, verify as cryptoVerify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Webhook as StandardWebhook, WebhookVerificationError } from "standardwebhooks";
 import { Webhook as SvixWebhook, WebhookVerificationError as SvixVerificationError } from "svix";
 
 const vectorsFile = fileURLToPath(new URL("../resources/vectors.json", import.meta.url));
-const cases = JSON.parse(readFileSync(vectorsFile, "utf8")).filter((c) => c.scheme === "standard");
+const allCases = JSON.parse(readFileSync(vectorsFile, "utf8"));
+const cases = allCases.filter((c) => c.scheme === "standard");
+const edCases = allCases.filter((c) => c.scheme === "ed25519");
 
 const verifiers = {
   standardwebhooks: {
@@ -69,7 +78,38 @@ for (const testCase of cases) {
     }
   }
 }
-if (cases.length === 0 || checked === 0) {
+// True if a v1a signature verifies: timestamp within 5 minutes of the case's now, then each v1a
+// entry against the key its kid names (every key of the set when webhook-key-id is absent).
+export function acceptsV1a(jwks, body, headers, nowSeconds) {
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const id = lower["webhook-id"];
+  const timestamp = lower["webhook-timestamp"];
+  if (!id || !/^[0-9]+$/.test(timestamp ?? "") || !lower["webhook-signature"]) return false;
+  if (Math.abs(nowSeconds - Number(timestamp)) > 300) return false;
+  const signatures = lower["webhook-signature"].split(" ").filter((e) => e.startsWith("v1a,"));
+  const kids = lower["webhook-key-id"]?.trim().split(/ +/);
+  if (kids && kids.length !== signatures.length) return false;
+  const keys = new Map(jwks.keys.map((jwk) => [jwk.kid, createPublicKey({ key: jwk, format: "jwk" })]));
+  const signed = Buffer.from(`${id}.${timestamp}.${body}`, "utf8");
+  return signatures.some((entry, i) => {
+    const signature = Buffer.from(entry.slice(4), "base64");
+    if (signature.length !== 64) return false;
+    const candidates = kids ? [keys.get(kids[i])].filter(Boolean) : [...keys.values()];
+    return candidates.some((key) => cryptoVerify(null, signed, key, signature));
+  });
+}
+
+for (const testCase of edCases) {
+  checked++;
+  const accepted = acceptsV1a(testCase.jwks, testCase.body, testCase.headers, testCase.now ?? testCase.timestamp);
+  if (accepted !== testCase.valid) {
+    failed++;
+    const said = accepted ? "accepted" : "refused";
+    console.error(`DISAGREE node:crypto ${said}: ${testCase.name} (valid: ${testCase.valid})`);
+  }
+}
+
+if (cases.length === 0 || edCases.length === 0 || checked === 0) {
   console.error(`no standard cases found in ${vectorsFile}`);
   process.exit(1);
 }

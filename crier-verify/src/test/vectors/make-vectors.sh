@@ -109,6 +109,83 @@ add "$(std 'standard: no signature header' "[\"whsec_$KEY_A\"]" null "$ID" "$TS"
   "$(jq -n --arg id "$ID" --arg ts "$TS" '{"webhook-id": $id, "webhook-timestamp": $ts}')" \
   false MALFORMED)"
 
+# --- ed25519 (v1a) -------------------------------------------------------------------------
+# Two Ed25519 keys made once with `openssl genpkey -algorithm ed25519 -outform DER | base64`:
+# PKCS #8 DER, as SigningKey.exportPrivateKey writes them. Test keys only, never used elsewhere.
+ED_A='MC4CAQAwBQYDK2VwBCIEICK1jHXy1VR5YwYR2bBl6HlHQMdDfSG2w04ynfuu7Hoj'
+ED_B='MC4CAQAwBQYDK2VwBCIEIPmW61qhIk7MRo55Bm2GKgLSkOYiE2uMnaOJfmwsB6oa'
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+# ed_x PKCS8 -> the public key's x (base64url of the raw 32 bytes)
+ed_x() { printf '%s' "$1" | base64 -d | openssl pkey -inform DER -pubout -outform DER | tail -c 32 | b64url; }
+# ed_kid X -> the RFC 7638 thumbprint of the JWK {crv, kty, x}
+ed_kid() { printf '{"crv":"Ed25519","kty":"OKP","x":"%s"}' "$1" | openssl dgst -sha256 -binary | b64url; }
+# v1a PKCS8 ID TIMESTAMP BODY -> v1a,<base64 Ed25519 signature of "id.timestamp.body">
+v1a() {
+  local key msg
+  key=$(mktemp) msg=$(mktemp)
+  printf '%s' "$1" | base64 -d > "$key"
+  printf '%s.%s.%s' "$2" "$3" "$4" > "$msg"
+  printf 'v1a,%s' "$(openssl pkeyutl -sign -keyform DER -inkey "$key" -rawin -in "$msg" | base64 -w0)"
+  rm -f "$key" "$msg"
+}
+X_A=$(ed_x "$ED_A") X_B=$(ed_x "$ED_B")
+KID_A=$(ed_kid "$X_A") KID_B=$(ed_kid "$X_B")
+jwk() { jq -n --arg x "$1" --arg kid "$2" '{kty: "OKP", crv: "Ed25519", x: $x, kid: $kid, use: "sig", alg: "EdDSA"}'; }
+JWK_A=$(jwk "$X_A" "$KID_A") JWK_B=$(jwk "$X_B" "$KID_B")
+V1A_A=$(v1a "$ED_A" "$ID" "$TS" "$BODY")
+V1A_B=$(v1a "$ED_B" "$ID" "$TS" "$BODY")
+
+# ed NAME JWKS_KEYS_JSON SIGNING_KEYS_JSON ID TS BODY HEADERS_JSON VALID [REASON] [NOW]
+ed() {
+  jq -n --arg name "$1" --argjson keys "$2" --argjson signing "$3" --arg id "$4" \
+    --argjson ts "$5" --arg body "$6" --argjson headers "$7" --argjson valid "$8" \
+    --arg reason "${9:-}" --arg now "${10:-}" \
+    '{name: $name, scheme: "ed25519", jwks: {keys: $keys}}
+     + (if $signing == null then {} else {signingKeys: $signing} end)
+     + {id: $id, timestamp: $ts}
+     + (if $now == "" then {} else {now: ($now | tonumber)} end)
+     + {body: $body, headers: $headers, valid: $valid}
+     + (if $reason == "" then {} else {reason: $reason} end)'
+}
+edhdrs() { # edhdrs ID TS SIGNATURE [KIDS]
+  jq -n --arg id "$1" --arg ts "$2" --arg sig "$3" --arg kids "${4:-}" \
+    '{"webhook-id": $id, "webhook-timestamp": $ts, "webhook-signature": $sig}
+     + (if $kids == "" then {} else {"webhook-key-id": $kids} end)'
+}
+SK_A=$(jq -n --arg p "$ED_A" --arg x "$X_A" '{pkcs8: $p, x: $x}')
+SK_B=$(jq -n --arg p "$ED_B" --arg x "$X_B" '{pkcs8: $p, x: $x}')
+
+add "$(ed 'ed25519: one key, named by webhook-key-id' "[$JWK_A]" "[$SK_A]" "$ID" "$TS" "$BODY" \
+  "$(edhdrs "$ID" "$TS" "$V1A_A" "$KID_A")" true)"
+add "$(ed 'ed25519: rotation, new and old key sign, receiver has both' "[$JWK_B, $JWK_A]" \
+  "[$SK_B, $SK_A]" "$ID" "$TS" "$BODY" \
+  "$(edhdrs "$ID" "$TS" "$V1A_B $V1A_A" "$KID_B $KID_A")" true)"
+add "$(ed 'ed25519: rotation, receiver still has only the old key' "[$JWK_A]" null \
+  "$ID" "$TS" "$BODY" "$(edhdrs "$ID" "$TS" "$V1A_B $V1A_A" "$KID_B $KID_A")" true)"
+add "$(ed 'ed25519: rotation, receiver has only the new key' "[$JWK_B]" null \
+  "$ID" "$TS" "$BODY" "$(edhdrs "$ID" "$TS" "$V1A_B $V1A_A" "$KID_B $KID_A")" true)"
+add "$(ed 'ed25519: after the overlap only the new key signs; the old key alone refuses it' \
+  "[$JWK_A]" null "$ID" "$TS" "$BODY" "$(edhdrs "$ID" "$TS" "$V1A_B" "$KID_B")" false \
+  NO_MATCHING_SIGNATURE)"
+add "$(ed 'ed25519: without webhook-key-id every published key is tried' "[$JWK_B, $JWK_A]" \
+  null "$ID" "$TS" "$BODY" "$(edhdrs "$ID" "$TS" "$V1A_A")" true)"
+add "$(ed 'ed25519: v1 and v1a together, verified with the public key alone' "[$JWK_A]" null \
+  "$ID" "$TS" "$BODY" "$(edhdrs "$ID" "$TS" "$SIG_A $V1A_A" "$KID_A")" true)"
+add "$(ed 'ed25519: a truncated signature is skipped, the next one verifies' "[$JWK_A]" null \
+  "$ID" "$TS" "$BODY" "$(edhdrs "$ID" "$TS" "${V1A_B:0:60} $V1A_A" "$KID_B $KID_A")" true)"
+add "$(ed 'ed25519: tampered body' "[$JWK_A]" null "$ID" "$TS" "${BODY/Zoë/Zoe}" \
+  "$(edhdrs "$ID" "$TS" "$V1A_A" "$KID_A")" false NO_MATCHING_SIGNATURE)"
+add "$(ed 'ed25519: the kid names another published key than the one that signed' \
+  "[$JWK_B, $JWK_A]" null "$ID" "$TS" "$BODY" "$(edhdrs "$ID" "$TS" "$V1A_A" "$KID_B")" false \
+  NO_MATCHING_SIGNATURE)"
+add "$(ed 'ed25519: an HMAC signature alone does not verify without the secret' "[$JWK_A]" null \
+  "$ID" "$TS" "$BODY" "$(edhdrs "$ID" "$TS" "$SIG_A")" false NO_MATCHING_SIGNATURE)"
+add "$(ed 'ed25519: webhook-key-id names fewer keys than there are v1a signatures' \
+  "[$JWK_B, $JWK_A]" null "$ID" "$TS" "$BODY" "$(edhdrs "$ID" "$TS" "$V1A_B $V1A_A" "$KID_B")" \
+  false MALFORMED)"
+add "$(ed 'ed25519: timestamp older than the tolerance' "[$JWK_A]" null "$ID" "$TS" "$BODY" \
+  "$(edhdrs "$ID" "$TS" "$V1A_A" "$KID_A")" false TIMESTAMP_TOO_OLD $((TS + 301)))"
+
 # --- hex HMAC of the body -------------------------------------------------------------------
 # hex SCHEME NAME SECRET BODY HEADER VALUE VALID SIGNS [REASON] [BRAND]
 hex() {

@@ -41,13 +41,23 @@ public final class VerificationException extends RuntimeException {
     /** The signed timestamp is further in the past than the tolerance allows (a replay?). */
     TIMESTAMP_TOO_OLD,
     /** The signed timestamp is further in the future than the tolerance allows (clock skew?). */
-    TIMESTAMP_TOO_NEW
+    TIMESTAMP_TOO_NEW,
+    /**
+     * The public keys to check a {@code v1a} signature with could not be obtained (a {@link
+     * Jwks} whose set expired and cannot be fetched): not a forgery, but not verified either.
+     */
+    KEY_UNAVAILABLE
   }
 
   private final Reason reason;
 
   VerificationException(Reason reason, String message) {
     super(message);
+    this.reason = reason;
+  }
+
+  VerificationException(Reason reason, String message, Throwable cause) {
+    super(message, cause);
     this.reason = reason;
   }
 

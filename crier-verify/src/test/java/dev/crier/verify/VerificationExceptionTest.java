@@ -22,13 +22,14 @@ class VerificationExceptionTest {
   }
 
   @Test
-  void hasExactlyTheFourReasons() {
+  void hasExactlyTheFiveReasons() {
     assertEquals(
         List.of(
             Reason.MALFORMED,
             Reason.NO_MATCHING_SIGNATURE,
             Reason.TIMESTAMP_TOO_OLD,
-            Reason.TIMESTAMP_TOO_NEW),
+            Reason.TIMESTAMP_TOO_NEW,
+            Reason.KEY_UNAVAILABLE),
         List.of(Reason.values()));
   }
 }

@@ -12,6 +12,7 @@ import dev.crier.delivery.Engine;
 import dev.crier.delivery.RelayHub;
 import dev.crier.delivery.OperationalEvents;
 import dev.crier.secrets.SecretBox;
+import dev.crier.signing.SigningKeys;
 import dev.crier.app.Apps;
 import dev.crier.app.ChannelSubscriptions;
 import dev.crier.storage.PgSignals;
@@ -20,6 +21,7 @@ import dev.crier.storage.SqlLeases;
 import dev.crier.storage.SqlBroadcasts;
 import dev.crier.storage.SqlDeliveries;
 import dev.crier.storage.SqlDeliveryStats;
+import dev.crier.storage.SqlSigningKeys;
 import dev.crier.storage.SqlSubscriptions;
 import dev.crier.subscription.SubscriptionIndex;
 import dev.crier.subscription.Webhooks;
@@ -116,6 +118,7 @@ public final class Crier implements AutoCloseable {
       RelayHub relay = new RelayHub();
       OperationalEvents ops = new OperationalEvents(clock);
       SqlApps appStore = new SqlApps(db, secrets);
+      SigningKeys signingKeys = new SigningKeys(new SqlSigningKeys(db, secrets), clock);
       engine =
           new Engine(
               deliveries,
@@ -128,7 +131,8 @@ public final class Crier implements AutoCloseable {
               settings.allowPrivateTargets(),
               Duration.ofDays(settings.retentionDays()),
               clock,
-              cluster);
+              cluster,
+              signingKeys);
       PublishEvents publisher =
           new PublishEvents(
               catalog,
@@ -174,6 +178,7 @@ public final class Crier implements AutoCloseable {
                   new WatchAliases(settings.watchAliases()),
                   engine,
                   ops,
+                  signingKeys,
                   db::ready,
                   metrics,
                   clock,

@@ -11,6 +11,7 @@ import dev.crier.delivery.DeliveryStore;
 import dev.crier.delivery.Engine;
 import dev.crier.delivery.RelayHub;
 import dev.crier.delivery.OperationalEvents;
+import dev.crier.signing.SigningKeys;
 import dev.crier.subscription.Webhooks;
 import dev.crier.ui.WebUi;
 import dev.crier.watch.WatchAliases;
@@ -59,6 +60,7 @@ public final class HttpApi {
       WatchAliases watchAliases,
       Engine engine,
       OperationalEvents ops,
+      SigningKeys signingKeys,
       BooleanSupplier ready,
       PrometheusMeterRegistry metrics,
       Clock clock,
@@ -99,9 +101,11 @@ public final class HttpApi {
               // Noah's watch routes live outside /v1 and need the key as much
               config.routes.before(WatchRoutes.SEED, auth::authenticate);
               config.routes.before(WatchRoutes.PATH_WATCH, auth::authenticate);
+              config.routes.before("/v1/signing-keys*", Authenticator::adminOnly);
               Problems.register(config.routes);
               new OpsRoutes(parts.ready(), parts.metrics()).register(config.routes);
               new EventTypeRoutes(parts.catalog(), parts.maxBodyBytes()).register(config.routes);
+              new SigningKeyRoutes(parts.signingKeys(), parts.maxBodyBytes()).register(config.routes);
               new EventRoutes(
                       parts.publisher(),
                       parts.eventLog(),

@@ -165,7 +165,7 @@ final class WebhookRoutes {
     SignatureScheme signature = null;
     if (signatureText != null) {
       signature = SignatureScheme.parse(signatureText).orElse(null);
-      if (signature == null) f.error("signature", "must be one of standard, hmac-sha256, github, webex, got '" + signatureText + "'");
+      if (signature == null) f.error("signature", "must be one of standard, standard-ed25519, standard+ed25519, hmac-sha256, github, webex, got '" + signatureText + "'");
     } else if (creating && webex) {
       signature = SignatureScheme.WEBEX; // Webex clients verify X-Spark-Signature
     }

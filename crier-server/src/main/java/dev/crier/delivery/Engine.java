@@ -2,6 +2,7 @@ package dev.crier.delivery;
 
 import dev.crier.event.CommitRider;
 import dev.crier.event.Dispatch;
+import dev.crier.signing.SigningKeys;
 import dev.crier.subscription.Status;
 import dev.crier.subscription.Subscription;
 import dev.crier.subscription.SubscriptionIndex;
@@ -68,14 +69,15 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
       boolean allowPrivateTargets,
       Duration retention,
       Clock clock,
-      Cluster cluster) {
+      Cluster cluster,
+      SigningKeys signingKeys) {
     this.store = store;
     this.index = index;
     this.ops = ops;
     this.clock = clock;
     this.retention = retention;
     this.sender = new SendAttempt(allowPrivateTargets);
-    this.send = new SendDelivery(sender, relay, new WebhookRequest(brand, version, clock), audience, clock);
+    this.send = new SendDelivery(sender, relay, new WebhookRequest(brand, version, signingKeys, clock), audience, clock);
     this.recorder = new RecordOutcomes(store);
     this.leases = cluster.leases();
     this.ownership = leases != null ? leases : Ownership.ALONE;

@@ -3,7 +3,9 @@ package dev.crier.delivery;
 import dev.crier.event.Event;
 import dev.crier.event.EventTypeName;
 import dev.crier.event.Subject;
+import dev.crier.signing.SigningKeys;
 import dev.crier.subscription.Kind;
+import dev.crier.subscription.SignatureScheme;
 import dev.crier.verify.SignedRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import tools.jackson.databind.node.ArrayNode;
 import dev.crier.subscription.Subscription;
 import dev.crier.verify.HexSignature;
+import dev.crier.verify.SigningKey;
 import dev.crier.verify.StandardWebhooks;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,11 +34,13 @@ final class WebhookRequest {
 
   private final String brand;
   private final String userAgent;
+  private final SigningKeys signingKeys;
   private final Clock clock;
 
-  WebhookRequest(String brand, String version, Clock clock) {
+  WebhookRequest(String brand, String version, SigningKeys signingKeys, Clock clock) {
     this.brand = brand;
     this.userAgent = brand + "-Webhooks/" + version;
+    this.signingKeys = signingKeys;
     this.clock = clock;
   }
 
@@ -141,6 +146,20 @@ final class WebhookRequest {
     return cached.standard();
   }
 
+  /**
+   * v1 by the webhook's secrets, v1a by the deployment's live signing keys (newest first, so the
+   * n-th kid of webhook-key-id names the n-th v1a entry), or both.
+   */
+  private StandardWebhooks standardSigner(Subscription s) {
+    if (s.signature() == SignatureScheme.STANDARD_ED25519) {
+      return StandardWebhooks.ofSigningKeys(signingKeys.signing().toArray(SigningKey[]::new));
+    }
+    StandardWebhooks hmac = signer(s.id(), s.secrets().valid(clock.instant()));
+    return s.signature() == SignatureScheme.STANDARD
+        ? hmac
+        : hmac.withSigningKeys(signingKeys.signing().toArray(SigningKey[]::new));
+  }
+
   /** The headers of one attempt, signed at this moment. */
   List<Map.Entry<String, String>> headers(
       Subscription s, String deliveryId, String eventType, byte[] body, boolean redelivery) {
@@ -151,9 +170,8 @@ final class WebhookRequest {
     if (redelivery) headers.add(Map.entry("X-" + brand + "-Redelivery", "true"));
     String secret = s.secrets().current();
     switch (s.signature()) {
-      case STANDARD -> {
-        List<String> secrets = s.secrets().valid(clock.instant());
-        StandardWebhooks signer = signer(s.id(), secrets);
+      case STANDARD, STANDARD_ED25519, STANDARD_AND_ED25519 -> {
+        StandardWebhooks signer = standardSigner(s);
         signer.headers("msg_" + deliveryId, clock.instant().getEpochSecond(), body)
             .forEach((name, value) -> headers.add(Map.entry(name, value)));
       }

@@ -72,7 +72,7 @@ public final class Webhooks {
     relayTaken(spec.url(), current.owner(), current.id()).ifPresent(reason -> problems.add(problem("url", reason)));
     if (spec.secret() != null) problems.add(problem("secret", "cannot be changed here; use rotate-secret"));
     SignatureScheme signature = spec.signature() != null ? spec.signature() : current.signature();
-    if (spec.signature() == SignatureScheme.STANDARD && current.signature() != SignatureScheme.STANDARD) {
+    if (spec.signature() != null && spec.signature().standardWebhooks() && !current.signature().standardWebhooks()) {
       secretProblem(current.secrets().current(), SignatureScheme.STANDARD).ifPresent(
           reason -> problems.add(problem("signature", "the current secret cannot sign Standard Webhooks (" + reason + "); rotate it first")));
     }
@@ -228,7 +228,7 @@ public final class Webhooks {
   }
 
   static Optional<String> secretProblem(String secret, SignatureScheme signature) {
-    if (signature == SignatureScheme.STANDARD) {
+    if (signature.standardWebhooks()) {
       try {
         StandardWebhooks.of(secret);
       } catch (IllegalArgumentException e) {

@@ -9,6 +9,8 @@ import { statusCell, rowClass, code, toggleAction, deliveriesAction, typesHelp }
 const BASE = '/v1/webhooks';
 const SIGNATURES = [
   { value: 'standard', label: 'Standard Webhooks (webhook-signature)' },
+  { value: 'standard-ed25519', label: 'Standard Webhooks, Ed25519 (v1a, keys at /.well-known/jwks.json)' },
+  { value: 'standard+ed25519', label: 'Standard Webhooks, both v1 and v1a (migrating to Ed25519)' },
   { value: 'hmac-sha256', label: 'Hex HMAC-SHA256 of the body' },
   { value: 'github', label: 'GitHub style (X-Hub-Signature-256)' },
   { value: 'webex', label: 'Webex style (X-Spark-Signature)' },

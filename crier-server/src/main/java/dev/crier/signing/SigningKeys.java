@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The deployment's Ed25519 signing keys for {@code v1a} signatures: made on first need, rotated
@@ -17,6 +19,7 @@ import java.util.List;
  * overlap ends, whatever the cache's age. Thread-safe.
  */
 public final class SigningKeys {
+  private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
   /** How stale this node's view of the keys may get: a rotation elsewhere shows within this. */
   public static final Duration REFRESH = Duration.ofSeconds(30);
   /** The default overlap in which the old key keeps signing beside the new one. */
@@ -47,9 +50,25 @@ public final class SigningKeys {
     Instant now = clock.instant();
     Snapshot s = snapshot;
     if (s == null || !now.isBefore(s.readAt().plus(REFRESH)) || s.keys().stream().noneMatch(k -> k.liveAt(now))) {
-      s = reload(now);
+      s = refresh(s, now);
     }
     return s.keys().stream().filter(k -> k.liveAt(now)).toList();
+  }
+
+  /**
+   * A fresh read; if the database cannot answer, the keys read before keep signing (they are
+   * still the deployment's keys) and the read is tried again after {@link #REFRESH}.
+   */
+  private Snapshot refresh(Snapshot stale, Instant now) {
+    try {
+      return reload(now);
+    } catch (RuntimeException e) {
+      if (stale == null || stale.keys().stream().noneMatch(k -> k.liveAt(now))) throw e;
+      log.warn("cannot re-read the signing keys, signing with the ones read at {}: {}", stale.readAt(), e.toString());
+      Snapshot kept = new Snapshot(stale.keys(), now);
+      snapshot = kept;
+      return kept;
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crier.testing.Api;
+import dev.crier.testing.AppToken;
 import dev.crier.testing.Engine;
 import dev.crier.testing.ManualClock;
 import dev.crier.testing.Receiver;
@@ -184,6 +185,12 @@ class SigningKeysTest {
   void rotationIsTheAdminsAndItsOverlapIsChecked() {
     Api.Response anonymous = api.withKey(null).post("/v1/signing-keys/rotate", "{}");
     assertThat(anonymous.status()).isEqualTo(401);
+    crier.declare("entry.created");
+    AppToken app = AppToken.issue(api, "Books", receiver.url("/app"), "acme", "entries");
+    Api.Response byApp = app.api().post("/v1/signing-keys/rotate", "{}");
+    assertThat(byApp.status()).as("the deployment's keys are not an app's to rotate").isEqualTo(403);
+    assertThat(app.api().get("/v1/signing-keys").status()).isEqualTo(403);
+    assertThat(app.api().get("/.well-known/jwks.json").status()).as("public to anyone").isEqualTo(200);
     Api.Response negative = api.post("/v1/signing-keys/rotate", "{\"overlap_seconds\": -1}");
     assertThat(negative.status()).isEqualTo(422);
     assertThat(negative.body()).contains("overlap_seconds");

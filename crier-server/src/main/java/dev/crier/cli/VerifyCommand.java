@@ -1,10 +1,12 @@
 package dev.crier.cli;
 
 import dev.crier.verify.HexSignature;
+import dev.crier.verify.Jwks;
 import dev.crier.verify.SignedRequest;
 import dev.crier.verify.StandardWebhooks;
 import dev.crier.verify.VerificationException;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,8 +24,11 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Check a signature: a signed_request string, or a saved request (headers file + body file).")
 final class VerifyCommand implements Callable<Integer> {
-  @Option(names = "--secret", required = true, description = "the webhook secret (whsec_...), receiver secret or app secret")
+  @Option(names = "--secret", description = "the webhook secret (whsec_...), receiver secret or app secret")
   String secret;
+
+  @Option(names = "--jwks", description = "for v1a (standard-ed25519): the JWK Set URL, such as https://crier.example.com/.well-known/jwks.json; no secret needed")
+  URI jwks;
 
   @Option(names = "--signed-request", description = "a signed_request value (SalesKing format); prints its JSON")
   String signedRequest;
@@ -43,6 +48,10 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     try {
+      if (secret == null && (jwks == null || !scheme.equals("standard"))) {
+        System.err.println("crier verify: give --secret (or --jwks for a v1a signature with --scheme standard)");
+        return 2;
+      }
       if (signedRequest != null) {
         System.out.println(SignedRequest.parse(signedRequest.trim(), secret));
         return 0;
@@ -54,7 +63,7 @@ final class VerifyCommand implements Callable<Integer> {
       Map<String, String> map = readHeaders(headers);
       byte[] bytes = Files.readAllBytes(body);
       switch (scheme) {
-        case "standard" -> StandardWebhooks.of(secret).verify(map, bytes);
+        case "standard" -> standard().verify(map, bytes);
         case "hmac-sha256" -> HexSignature.HMAC_SHA256.verify(secret, bytes, header(map, HexSignature.HMAC_SHA256.headerName(brand)));
         case "github" -> HexSignature.GITHUB.verify(secret, bytes, header(map, HexSignature.GITHUB.headerName()));
         case "webex" -> HexSignature.WEBEX.verify(secret, bytes, header(map, HexSignature.WEBEX.headerName()));
@@ -69,6 +78,13 @@ final class VerifyCommand implements Callable<Integer> {
       System.err.println("invalid: " + e.getMessage());
       return 1;
     }
+  }
+
+  /** v1 with the secret, v1a with the published keys, or either when both are given. */
+  private StandardWebhooks standard() {
+    if (jwks == null) return StandardWebhooks.of(secret);
+    Jwks keys = Jwks.fetching(jwks);
+    return secret == null ? StandardWebhooks.ofPublicKeys(keys) : StandardWebhooks.of(secret).withPublicKeys(keys);
   }
 
   private static Map<String, String> readHeaders(Path file) throws IOException {

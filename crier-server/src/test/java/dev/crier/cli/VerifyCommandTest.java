@@ -2,12 +2,16 @@ package dev.crier.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crier.testing.Engine;
+import dev.crier.testing.Receiver;
+import dev.crier.testing.TestCrier;
 import dev.crier.verify.StandardWebhooks;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -57,5 +61,32 @@ class VerifyCommandTest {
     Files.writeString(dir.resolve("body.json"), "{\"id\":\"evt_2\"}");
     Run tampered = run("verify", "--headers", dir.resolve("headers.txt").toString(), "--body", dir.resolve("body.json").toString(), "--secret", secret);
     assertThat(tampered.code()).isEqualTo(1);
+  }
+
+  @Test
+  void aV1aDeliveryVerifiesWithTheJwksUrlAndNoSecret(@TempDir Path dir) throws Exception {
+    try (TestCrier crier = TestCrier.start(Engine.SQLITE);
+        Receiver receiver = Receiver.start()) {
+      crier.declare("invoice.paid");
+      var created = crier.api().post("/v1/webhooks", "{\"url\": \"" + receiver.url("/v1a") + "\", \"events\": [\"invoice.paid\"], \"signature\": \"standard-ed25519\"}");
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      assertThat(crier.api().post("/v1/events", "{\"type\": \"invoice.paid\", \"data\": {}}").status()).isEqualTo(202);
+      Receiver.Request request = receiver.await("/v1a", 1, Duration.ofSeconds(15)).get(0);
+      StringBuilder headers = new StringBuilder();
+      request.headers().forEach((k, v) -> headers.append(k).append(": ").append(v).append('\n'));
+      Files.writeString(dir.resolve("headers.txt"), headers);
+      Files.write(dir.resolve("body.json"), request.body());
+      String jwks = crier.api().base() + "/.well-known/jwks.json";
+
+      Run ok = run("verify", "--headers", dir.resolve("headers.txt").toString(), "--body", dir.resolve("body.json").toString(), "--jwks", jwks);
+      assertThat(ok.code()).as(ok.err()).isZero();
+      Run noKey = run("verify", "--headers", dir.resolve("headers.txt").toString(), "--body", dir.resolve("body.json").toString());
+      assertThat(noKey.code()).isEqualTo(2);
+      assertThat(noKey.err()).contains("--secret").contains("--jwks");
+      Files.writeString(dir.resolve("body.json"), "{}");
+      Run tampered = run("verify", "--headers", dir.resolve("headers.txt").toString(), "--body", dir.resolve("body.json").toString(), "--jwks", jwks);
+      assertThat(tampered.code()).isEqualTo(1);
+      assertThat(tampered.err()).contains("v1a");
+    }
   }
 }

@@ -9,7 +9,8 @@
  *   <tr><th>class</th><th>wire format</th></tr>
  *   <tr><td>{@link dev.crier.verify.StandardWebhooks}</td>
  *       <td>{@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature: v1,<base64>}
- *       (also {@code svix-*})</td></tr>
+ *       (also {@code svix-*}); {@code v1a,<base64 Ed25519>} with {@code webhook-key-id}, verified
+ *       with a {@link dev.crier.verify.KeySource} such as {@link dev.crier.verify.Jwks}</td></tr>
  *   <tr><td>{@link dev.crier.verify.HexSignature}</td>
  *       <td>{@code X-<Brand>-Signature}, GitHub's {@code X-Hub-Signature-256}, Webex's
  *       {@code X-Spark-Signature}</td></tr>

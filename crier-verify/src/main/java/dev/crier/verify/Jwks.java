@@ -217,7 +217,17 @@ public final class Jwks implements KeySource {
     return fresh().keys();
   }
 
-  /** Names the URL and the kids held now. */
+  /**
+   * Names the URL and how many keys are held now.
+   *
+   * <pre>{@code
+   * log.info("verifying with {}", jwks); // Jwks[https://.../jwks.json, 2 key(s)]
+   * }</pre>
+   *
+   * <p>Thread-safety: thread-safe.
+   *
+   * @return a description without any key material
+   */
   @Override
   public String toString() {
     Snapshot s = snapshot;

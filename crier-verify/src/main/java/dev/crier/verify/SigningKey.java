@@ -139,6 +139,12 @@ public final class SigningKey {
   /**
    * Names the kid, never the private key.
    *
+   * <pre>{@code
+   * log.info("signing with {}", key); // SigningKey[kid=...]
+   * }</pre>
+   *
+   * <p>Thread-safety: thread-safe.
+   *
    * @return {@code SigningKey[kid=...]}
    */
   @Override

@@ -131,6 +131,12 @@ public final class VerificationKey {
   /**
    * Equal when both the kid and the public key are.
    *
+   * <pre>{@code
+   * boolean same = jwks.keys().contains(VerificationKey.of(kid, x));
+   * }</pre>
+   *
+   * <p>Thread-safety: thread-safe.
+   *
    * @param other any object
    * @return whether it is the same key under the same id
    */
@@ -142,6 +148,12 @@ public final class VerificationKey {
   /**
    * Consistent with {@link #equals}.
    *
+   * <pre>{@code
+   * Set<VerificationKey> trusted = new HashSet<>(jwks.keys());
+   * }</pre>
+   *
+   * <p>Thread-safety: thread-safe.
+   *
    * @return a hash of the kid and the key
    */
   @Override
@@ -151,6 +163,12 @@ public final class VerificationKey {
 
   /**
    * The kid and the public key (neither is secret).
+   *
+   * <pre>{@code
+   * log.info("trusting {}", key);
+   * }</pre>
+   *
+   * <p>Thread-safety: thread-safe.
    *
    * @return {@code VerificationKey[kid=..., x=...]}
    */

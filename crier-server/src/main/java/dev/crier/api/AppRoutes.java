@@ -7,8 +7,6 @@ import dev.crier.auth.Principal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.node.ArrayNode;
@@ -98,15 +96,7 @@ final class AppRoutes {
     String subDomain = f.optionalString("sub_domain", 200);
     String scope = f.optionalString("scope", 2000);
     List<String> permissions = f.strings("permissions", 200);
-    Instant expiresAt = null;
-    String expires = f.optionalString("expires_at", 64);
-    if (expires != null) {
-      try {
-        expiresAt = OffsetDateTime.parse(expires).toInstant();
-      } catch (DateTimeParseException e) {
-        f.error("expires_at", "must be an RFC 3339 timestamp, got '" + expires + "'");
-      }
-    }
+    Instant expiresAt = f.optionalTimestamp("expires_at");
     if (!errors.isEmpty()) throw ProblemException.validation(errors);
     Apps.Issued issued = apps.issue(app, account, userId, subDomain, scope, permissions, expiresAt);
     Json.write(ctx, 201, render(issued.token(), issued.plain()));

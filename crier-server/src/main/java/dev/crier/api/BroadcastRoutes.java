@@ -10,7 +10,6 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -94,12 +93,8 @@ final class BroadcastRoutes {
     String name = f.optionalString("name", 200);
     String url = f.optionalString("url", 2048);
     List<String> subjects = f.has("subjects") ? f.strings("subjects", 100) : null;
-    Duration interval = null;
-    JsonNode seconds = f.raw("interval_seconds");
-    if (seconds != null) {
-      if (!seconds.isNumber()) f.error("interval_seconds", "must be a number of seconds, got " + Fields.kind(seconds));
-      else interval = Duration.ofMillis(Math.round(seconds.asDouble() * 1000));
-    }
+    Double seconds = f.optionalNumber("interval_seconds", 1, 86_400);
+    Duration interval = seconds == null ? null : Duration.ofMillis(Math.round(seconds * 1000));
     if (!errors.isEmpty()) throw ProblemException.validation(errors);
     return new BroadcastSpec(name, url, subjects, interval);
   }

@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -108,14 +106,8 @@ final class EventJson {
   }
 
   private static Instant timestamp(Fields f, String name, Instant now) {
-    String text = f.optionalString(name, 64);
-    if (text == null) return now;
-    try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
-      f.error(name, Fields.TIMESTAMP_RULE + ", got '" + text + "'");
-      return now;
-    }
+    Instant at = f.optionalTimestamp(name);
+    return at == null ? now : at;
   }
 
   /**

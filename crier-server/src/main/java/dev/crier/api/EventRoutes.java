@@ -40,7 +40,7 @@ final class EventRoutes {
   }
 
   private void publish(Context ctx) {
-    Json.Body body = Json.body(ctx, Math.max(maxBodyBytes, maxEventBytes));
+    Json.Body body = Json.body(ctx, Math.max(maxBodyBytes, maxEventBytes), Json.EVENT_PAYLOADS);
     boolean batch = body.node().isArray();
     ctx.attribute(BATCH, batch);
     if (!batch && body.bytes() > maxEventBytes) throw eventTooLarge("the event");

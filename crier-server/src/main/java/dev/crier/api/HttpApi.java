@@ -81,6 +81,8 @@ public final class HttpApi {
               config.http.prefer405over404 = true;
               config.http.maxRequestSize = Math.max(parts.maxBodyBytes(), parts.maxEventBytes());
               config.startup.showJavalinBanner = false;
+              config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors.ForServer()));
+              config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors.ForContext()));
               config.jsonMapper(new JavalinJackson3(Json.MAPPER, true));
               config.staticFiles.enableWebjars();
               config.staticFiles.add(WebUi::serve);

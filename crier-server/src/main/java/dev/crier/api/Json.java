@@ -4,7 +4,10 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
@@ -15,6 +18,15 @@ import tools.jackson.databind.json.JsonMapper;
 final class Json {
   static final JsonMapper MAPPER =
       JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+  /**
+   * The fields of an event whose values are the publisher's own JSON: stored as JSON text (with
+   * U+0000 escaped as {@code \u0000}), so they may hold NUL and are delivered with it, as sent.
+   */
+  static final Set<String> EVENT_PAYLOADS = Set.of("data", "changes");
+
+  /** A body with more bad strings than this names only the first ones. */
+  private static final int MAX_TEXT_ERRORS = 20;
 
   /** Bodies up to this size are read to the end even when refused, so the 413 arrives intact. */
   private static final long DRAIN_LIMIT = 64L << 20;
@@ -29,9 +41,18 @@ final class Json {
    *
    * @param limit the most bytes accepted; a larger body is refused with 413 without reading it all
    * @throws ProblemException 415 for a non-JSON content type, 413 when too large, 400 when the
-   *     body is not JSON (saying where), 422 when it is empty
+   *     body is not JSON (saying where), 422 when it is empty or a string or key in it is not
+   *     text Crier can store ({@link Text}), naming each such field
    */
   static Body body(Context ctx, int limit) {
+    return body(ctx, limit, Set.of());
+  }
+
+  /**
+   * As {@link #body(Context, int)}, where the values of the {@code payloads} fields (of the body,
+   * or of each object in a body that is an array) may contain U+0000.
+   */
+  static Body body(Context ctx, int limit, Set<String> payloads) {
     String contentType = ctx.header("Content-Type");
     if (contentType != null && !isJson(contentType)) {
       throw ProblemException.of(
@@ -40,7 +61,7 @@ final class Json {
           "Unsupported media type",
           "the body must be application/json, got " + contentType);
     }
-    return bodyOfAnyType(ctx, limit);
+    return read(ctx, limit, payloads);
   }
 
   /**
@@ -49,12 +70,17 @@ final class Json {
    * declares a form). Otherwise as {@link #body}.
    */
   static Body bodyOfAnyType(Context ctx, int limit) {
+    return read(ctx, limit, Set.of());
+  }
+
+  private static Body read(Context ctx, int limit, Set<String> payloads) {
     byte[] bytes = readAtMost(ctx, limit);
     if (bytes.length == 0) {
       throw ProblemException.malformedJson("the request body is empty; a JSON document is required");
     }
+    JsonNode node;
     try {
-      return new Body(MAPPER.readTree(bytes), bytes.length);
+      node = MAPPER.readTree(bytes);
     } catch (JacksonException e) {
       TokenStreamLocation at = e.getLocation();
       String where =
@@ -64,6 +90,52 @@ final class Json {
       if (noise > 0) reason = reason.substring(0, noise);
       throw ProblemException.malformedJson("the body is not valid JSON" + where + ": " + reason);
     }
+    List<FieldError> errors = new ArrayList<>();
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) checkRecord(node.get(i), "[" + i + "]", payloads, errors);
+    } else {
+      checkRecord(node, "", payloads, errors);
+    }
+    if (!errors.isEmpty()) throw ProblemException.validation(errors);
+    return new Body(node, bytes.length);
+  }
+
+  /** Checks every key and string of one record; the values of its {@code payloads} fields may hold NUL. */
+  private static void checkRecord(JsonNode node, String path, Set<String> payloads, List<FieldError> errors) {
+    if (!node.isObject()) {
+      checkText(node, path, false, errors);
+      return;
+    }
+    for (var property : node.properties()) {
+      String field = child(path, property.getKey());
+      checkKey(property.getKey(), field, false, errors);
+      checkText(property.getValue(), field, payloads.contains(property.getKey()), errors);
+    }
+  }
+
+  private static void checkText(JsonNode node, String path, boolean allowNul, List<FieldError> errors) {
+    if (errors.size() >= MAX_TEXT_ERRORS) return;
+    if (node.isString()) {
+      Text.problem(node.stringValue(), allowNul).ifPresent(reason -> errors.add(new FieldError(path.isEmpty() ? "(body)" : path, reason)));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) checkText(node.get(i), path + "[" + i + "]", allowNul, errors);
+    } else if (node.isObject()) {
+      for (var property : node.properties()) {
+        String field = child(path, property.getKey());
+        checkKey(property.getKey(), field, allowNul, errors);
+        checkText(property.getValue(), field, allowNul, errors);
+      }
+    }
+  }
+
+  private static void checkKey(String key, String field, boolean allowNul, List<FieldError> errors) {
+    if (errors.size() >= MAX_TEXT_ERRORS) return;
+    Text.problem(key, allowNul).ifPresent(reason -> errors.add(new FieldError(field, "its name " + reason)));
+  }
+
+  private static String child(String path, String key) {
+    String name = Text.shown(key);
+    return path.isEmpty() ? name : path + "." + name;
   }
 
   private static boolean isJson(String contentType) {

@@ -2,8 +2,6 @@ package dev.crier.api;
 
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,14 +14,24 @@ final class Query {
   Query(Context ctx, String... known) {
     this.ctx = ctx;
     List<String> allowed = Arrays.asList(known);
-    for (String name : ctx.queryParamMap().keySet()) {
-      if (!allowed.contains(name)) errors.add(new FieldError(name, "unknown query parameter"));
+    for (var param : ctx.queryParamMap().entrySet()) {
+      String name = Text.shown(param.getKey());
+      if (!allowed.contains(param.getKey())) {
+        errors.add(new FieldError(name, "unknown query parameter"));
+        continue;
+      }
+      for (String value : param.getValue()) {
+        Text.problem(value, false).ifPresent(reason -> errors.add(new FieldError(name, reason)));
+      }
     }
   }
 
+  /** The value of a known parameter; null when absent, empty, or refused by the constructor. */
+
   String string(String name) {
     String value = ctx.queryParam(name);
-    return value == null || value.isEmpty() ? null : value;
+    if (value == null || value.isEmpty() || Text.problem(value, false).isPresent()) return null;
+    return value;
   }
 
   Long longValue(String name) {
@@ -53,12 +61,9 @@ final class Query {
   Instant instant(String name) {
     String value = string(name);
     if (value == null) return null;
-    try {
-      return OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException e) {
-      errors.add(new FieldError(name, Fields.TIMESTAMP_RULE + ", got '" + value + "'"));
-      return null;
-    }
+    Instant at = Fields.timestamp(value).orElse(null);
+    if (at == null) errors.add(new FieldError(name, Fields.TIMESTAMP_RULE + ", got '" + value + "'"));
+    return at;
   }
 
   String oneOf(String name, String fallback, String... allowed) {

@@ -100,7 +100,9 @@ final class RelayRoutes implements AutoCloseable {
     List<FieldError> errors = new ArrayList<>();
     Fields f = Fields.of(Json.body(ctx, maxBodyBytes).node(), "", errors).only("status", "headers", "body", "error", "duration_ms");
     JsonNode status = f.raw("status");
-    if (status == null || !status.isIntegralNumber()) f.error("status", "must be the local answer's status code, or 0 when it could not be reached");
+    if (status == null || !status.isIntegralNumber() || !status.canConvertToInt() || status.intValue() < 0 || status.intValue() > 999) {
+      f.error("status", "must be the local answer's status code (100 to 999), or 0 when it could not be reached");
+    }
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     JsonNode rawHeaders = f.raw("headers");
     if (rawHeaders != null) {
@@ -121,7 +123,9 @@ final class RelayRoutes implements AutoCloseable {
     }
     String error = f.optionalString("error", 2000);
     JsonNode millis = f.raw("duration_ms");
-    if (millis != null && !millis.isIntegralNumber()) f.error("duration_ms", "must be a whole number of milliseconds");
+    if (millis != null && (!millis.isIntegralNumber() || !millis.canConvertToLong() || millis.longValue() < 0)) {
+      f.error("duration_ms", "must be a whole number of milliseconds, from 0");
+    }
     if (!errors.isEmpty()) throw ProblemException.validation(errors);
     boolean waited =
         hub.report(

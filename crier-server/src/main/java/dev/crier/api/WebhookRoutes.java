@@ -117,14 +117,8 @@ final class WebhookRoutes {
     if (ctx.contentLength() > 0) {
       Fields f = Fields.of(Json.body(ctx, maxBodyBytes).node(), "", errors).only("secret", "overlap_seconds");
       secret = f.optionalString("secret", 256);
-      JsonNode seconds = f.raw("overlap_seconds");
-      if (seconds != null) {
-        if (!seconds.isNumber() || seconds.asDouble() < 0 || seconds.asDouble() > 7 * 86_400) {
-          f.error("overlap_seconds", "must be a number of seconds from 0 to 604800");
-        } else {
-          overlap = Duration.ofMillis(Math.round(seconds.asDouble() * 1000));
-        }
-      }
+      Double seconds = f.optionalNumber("overlap_seconds", 0, 7 * 86_400);
+      if (seconds != null) overlap = Duration.ofMillis(Math.round(seconds * 1000));
     }
     if (!errors.isEmpty()) throw ProblemException.validation(errors);
     Json.write(ctx, 200, render(webhooks.rotateSecret(s, secret, overlap), true));
@@ -170,14 +164,10 @@ final class WebhookRoutes {
       signature = SignatureScheme.WEBEX; // Webex clients verify X-Spark-Signature
     }
     Boolean ordered = bool(f, "ordered");
-    Integer maxInFlight = integer(f, "max_in_flight");
+    Integer maxInFlight = f.optionalInteger("max_in_flight", 1, 64);
     RetrySchedule schedule = schedule(f);
-    Duration timeout = null;
-    JsonNode timeoutNode = f.raw("timeout_seconds");
-    if (timeoutNode != null) {
-      if (!timeoutNode.isNumber()) f.error("timeout_seconds", "must be a number, got " + Fields.kind(timeoutNode));
-      else timeout = Duration.ofMillis(Math.round(timeoutNode.asDouble() * 1000));
-    }
+    Double timeoutSeconds = f.optionalNumber("timeout_seconds", 0.1, 60);
+    Duration timeout = timeoutSeconds == null ? null : Duration.ofMillis(Math.round(timeoutSeconds * 1000));
     WebhookSpec spec =
         new WebhookSpec(
             f.optionalString("name", 200),
@@ -204,16 +194,6 @@ final class WebhookRoutes {
     return node.booleanValue();
   }
 
-  private static Integer integer(Fields f, String name) {
-    JsonNode node = f.raw(name);
-    if (node == null) return null;
-    if (!node.isIntegralNumber()) {
-      f.error(name, "must be a whole number, got " + Fields.kind(node));
-      return null;
-    }
-    return node.intValue();
-  }
-
   private static RetrySchedule schedule(Fields f) {
     JsonNode node = f.raw("retry_schedule");
     if (node == null) return null;
@@ -225,7 +205,7 @@ final class WebhookRoutes {
     for (int i = 0; i < node.size(); i++) {
       JsonNode step = node.get(i);
       try {
-        if (step.isNumber()) delays.add(RetrySchedule.seconds(step.asDouble()));
+        if (step.isNumber()) delays.add(RetrySchedule.seconds(Fields.number(step)));
         else if (step.isString()) delays.add(RetrySchedule.parseStep(step.stringValue()));
         else f.error("retry_schedule[" + i + "]", "must be a number of seconds or a string such as \"5m\"");
       } catch (IllegalArgumentException e) {

@@ -21,6 +21,11 @@ final class JettyErrors {
   /** For the server, which answers what fails before a context (a bad request line). */
   static final class ForServer extends org.eclipse.jetty.server.handler.ErrorHandler {
     @Override
+    public boolean errorPageForMethod(String method) {
+      return true; // a refused DELETE or PUT deserves the problem as much as a GET
+    }
+
+    @Override
     protected boolean generateAcceptableResponse(
         Request request, Response response, Callback callback, String contentType, List<Charset> charsets, int code, String message, Throwable cause) {
       return problem(response, callback, code, message);
@@ -29,6 +34,11 @@ final class JettyErrors {
 
   /** For the servlet context, which answers what fails while decoding a request's URI. */
   static final class ForContext extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
+    @Override
+    public boolean errorPageForMethod(String method) {
+      return true; // a refused DELETE or PUT deserves the problem as much as a GET
+    }
+
     @Override
     protected boolean generateAcceptableResponse(
         Request request, Response response, Callback callback, String contentType, List<Charset> charsets, int code, String message, Throwable cause) {

@@ -105,7 +105,8 @@ final class RelayRoutes implements AutoCloseable {
     }
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     JsonNode rawHeaders = f.raw("headers");
-    if (rawHeaders != null) {
+    if (rawHeaders != null && !rawHeaders.isArray()) f.error("headers", "must be a list of [name, value] pairs of strings, got " + Fields.kind(rawHeaders));
+    if (rawHeaders != null && rawHeaders.isArray()) {
       for (JsonNode pair : rawHeaders) {
         if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isString() || !pair.get(1).isString()) {
           f.error("headers", "must be a list of [name, value] pairs of strings");

@@ -119,11 +119,12 @@ class HostileInputTest {
 
   /** One app's token in one account, and one resource of every kind it made, by the path segment naming them. */
   record Tenant(AppToken token, String appUrl, Map<String, String> ids) {
-    /** Ids that must never show in an answer to another tenant (numeric broadcast ids would match by chance). */
+    /** Ids that must never show in an answer to another tenant (short numeric ids would match by chance). */
     List<String> secrets() {
       return ids.entrySet().stream()
-          .filter(e -> !e.getKey().equals("broadcast-receivers") && !UNOWNED.contains(e.getKey()))
+          .filter(e -> !UNOWNED.contains(e.getKey()))
           .map(Map.Entry::getValue)
+          .filter(id -> id.length() >= 8)
           .toList();
     }
   }
@@ -347,8 +348,11 @@ class HostileInputTest {
     wholes.put("deeply nested objects", "{\"a\": ".repeat(2_000) + "1" + "}".repeat(2_000));
     wholes.put("a raw NUL byte in a string", "{\"a\": \"x\u0000y\"}");
     wholes.put("a duplicated field", "{" + valid.substring(1, valid.indexOf(',') > 0 ? valid.indexOf(',') : valid.length() - 1) + ", " + valid.substring(1));
-    wholes.forEach((label, body) ->
-        attacks.add(new Attack(op, label, caller, path, body.getBytes(StandardCharsets.UTF_8), "application/json", Expect.REFUSED, null)));
+    boolean optional = !op.spec().path("requestBody").path("required").asBoolean(false);
+    wholes.forEach((label, body) -> {
+      Expect expect = body.isEmpty() && optional ? Expect.NOT_5XX : Expect.REFUSED;
+      attacks.add(new Attack(op, label, caller, path, body.getBytes(StandardCharsets.UTF_8), "application/json", expect, null));
+    });
     byte[] badUtf8 = {'{', '"', 'a', '"', ':', '"', (byte) 0xff, (byte) 0xfe, '"', '}'};
     attacks.add(new Attack(op, "invalid UTF-8", caller, path, badUtf8, "application/json", Expect.REFUSED, null));
     attacks.add(new Attack(op, "a text/plain body", caller, path, valid.getBytes(StandardCharsets.UTF_8), "text/plain", Expect.NOT_5XX, null));
@@ -448,8 +452,8 @@ class HostileInputTest {
           values.put(new Value("{k: 1e400}", NODES.objectNode().set("k", NODES.numberNode(new java.math.BigDecimal("1e400")))), Expect.NOT_5XX);
           ObjectNode deep = NODES.objectNode();
           ObjectNode at = deep;
-          for (int i = 0; i < 900; i++) at = at.putObject("k");
-          values.put(new Value("900 levels deep", deep), Expect.NOT_5XX);
+          for (int i = 0; i < 450; i++) at = at.putObject("k");
+          values.put(new Value("450 levels deep", deep), Expect.NOT_5XX);
         }
       }
       default -> {
@@ -478,7 +482,23 @@ class HostileInputTest {
 
   // ---------------------------------------------------------------- sending and judging
 
+  /**
+   * Sends once more when the connection was closed under the request: Jetty closes a connection
+   * after refusing a malformed request, and a request the client had already put on it finds
+   * it gone (a transport race, not an answer).
+   */
   private static HttpResponse<String> send(Api caller, String method, String path, byte[] body, String contentType) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return sendOnce(caller, method, path, body, contentType);
+      } catch (UncheckedIOException e) {
+        boolean closed = String.valueOf(e.getCause().getMessage()).contains("received no bytes");
+        if (!closed || attempt == 3) throw e;
+      }
+    }
+  }
+
+  private static HttpResponse<String> sendOnce(Api caller, String method, String path, byte[] body, String contentType) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(caller.base() + path)).timeout(Duration.ofSeconds(30));
     String key = caller == admin ? TestCrier.ADMIN_KEY : caller == mine.token().api() ? mine.token().token() : null;
     if (key != null) request.header("Authorization", "Bearer " + key);

@@ -440,6 +440,10 @@ class HostileInputTest {
         if (schema.path("items").path("type").asString("").equals("string")) {
           values.put(new Value("[a number]", NODES.arrayNode().add(12)), Expect.REFUSED);
         }
+        if (schema.path("items").has("maxLength")) {
+          int max = schema.get("items").get("maxLength").asInt();
+          values.put(new Value("[" + (max + 1) + " characters]", NODES.arrayNode().add("a".repeat(max + 1))), Expect.REFUSED);
+        }
       }
       case "object" -> {
         values.put(new Value("a string", NODES.stringNode("x")), Expect.REFUSED);

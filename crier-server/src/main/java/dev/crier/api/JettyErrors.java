@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class JettyErrors {
   private JettyErrors() {}
 
-  /** For the server, which answers what fails before a context (a bad request line). */
+  /** For the server, which answers what Jetty refuses before a context sees it (a bad path or request line). */
   static final class ForServer extends org.eclipse.jetty.server.handler.ErrorHandler {
     @Override
     public boolean errorPageForMethod(String method) {
@@ -28,11 +28,14 @@ final class JettyErrors {
     @Override
     protected boolean generateAcceptableResponse(
         Request request, Response response, Callback callback, String contentType, List<Charset> charsets, int code, String message, Throwable cause) {
+      // Jetty closes the connection after a request it could not parse; saying so keeps a
+      // client from sending its next request on a connection about to close.
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
       return problem(response, callback, code, message);
     }
   }
 
-  /** For the servlet context, which answers what fails while decoding a request's URI. */
+  /** For the servlet context, should a refusal arise inside it. */
   static final class ForContext extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
     @Override
     public boolean errorPageForMethod(String method) {

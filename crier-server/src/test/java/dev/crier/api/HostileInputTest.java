@@ -486,23 +486,7 @@ class HostileInputTest {
 
   // ---------------------------------------------------------------- sending and judging
 
-  /**
-   * Sends once more when the connection was closed under the request: Jetty closes a connection
-   * after refusing a malformed request, and a request the client had already put on it finds
-   * it gone (a transport race, not an answer).
-   */
   private static HttpResponse<String> send(Api caller, String method, String path, byte[] body, String contentType) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return sendOnce(caller, method, path, body, contentType);
-      } catch (UncheckedIOException e) {
-        boolean closed = String.valueOf(e.getCause().getMessage()).contains("received no bytes");
-        if (!closed || attempt == 3) throw e;
-      }
-    }
-  }
-
-  private static HttpResponse<String> sendOnce(Api caller, String method, String path, byte[] body, String contentType) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(caller.base() + path)).timeout(Duration.ofSeconds(30));
     String key = caller == admin ? TestCrier.ADMIN_KEY : caller == mine.token().api() ? mine.token().token() : null;
     if (key != null) request.header("Authorization", "Bearer " + key);

@@ -11,6 +11,8 @@ import dev.crier.testing.TestCrier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +21,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -41,7 +45,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -229,7 +232,7 @@ class HostileInputTest {
   }
 
   /** The route's path with each parameter given by {@code value}, already URL-encoded. */
-  private static String fill(Operation op, java.util.function.Function<String, String> value) {
+  private static String fill(Operation op, Function<String, String> value) {
     Matcher m = PARAM.matcher(op.template());
     StringBuilder out = new StringBuilder();
     while (m.find()) m.appendReplacement(out, Matcher.quoteReplacement(value.apply(segmentBefore(op.template(), m.start()))));
@@ -243,7 +246,7 @@ class HostileInputTest {
     String[] segments = before.split("/");
     if (segments.length < 2) return "path";
     String segment = segments[segments.length - 1];
-    return segment.equals("relay") || !segment.isEmpty() ? segment : "path";
+    return segment.isEmpty() ? "path" : segment;
   }
 
   private static String idOf(Tenant tenant, String resource) {
@@ -371,7 +374,7 @@ class HostileInputTest {
   }
 
   /** Calls {@code visit} for each documented field, nested objects' fields included. */
-  private static void fields(JsonNode schema, List<String> at, java.util.function.BiConsumer<List<String>, JsonNode> visit) {
+  private static void fields(JsonNode schema, List<String> at, BiConsumer<List<String>, JsonNode> visit) {
     JsonNode properties = schema.get("properties");
     if (properties == null) return;
     for (var property : properties.properties()) {
@@ -413,17 +416,17 @@ class HostileInputTest {
         values.put(new Value("a boolean", NODES.booleanNode(true)), Expect.REFUSED);
         boolean ranged = schema.has("minimum") && schema.has("maximum");
         Expect outside = ranged ? Expect.REFUSED : Expect.NOT_5XX;
-        values.put(new Value("2^63", NODES.numberNode(new java.math.BigInteger("9223372036854775808"))), outside);
-        values.put(new Value("-2^63-1", NODES.numberNode(new java.math.BigInteger("-9223372036854775809"))), outside);
-        values.put(new Value("400 digits", NODES.numberNode(new java.math.BigInteger("1" + "0".repeat(400)))), outside);
-        values.put(new Value("1e400", NODES.numberNode(new java.math.BigDecimal("1e400"))), outside);
-        values.put(new Value("-1e400", NODES.numberNode(new java.math.BigDecimal("-1e400"))), outside);
+        values.put(new Value("2^63", NODES.numberNode(new BigInteger("9223372036854775808"))), outside);
+        values.put(new Value("-2^63-1", NODES.numberNode(new BigInteger("-9223372036854775809"))), outside);
+        values.put(new Value("400 digits", NODES.numberNode(new BigInteger("1" + "0".repeat(400)))), outside);
+        values.put(new Value("1e400", NODES.numberNode(new BigDecimal("1e400"))), outside);
+        values.put(new Value("-1e400", NODES.numberNode(new BigDecimal("-1e400"))), outside);
         if (type.equals("integer")) values.put(new Value("1.5", NODES.numberNode(1.5)), Expect.REFUSED);
         if (schema.has("minimum")) {
-          values.put(new Value("below the minimum", NODES.numberNode(schema.get("minimum").decimalValue().subtract(java.math.BigDecimal.valueOf(0.5)))), Expect.REFUSED);
+          values.put(new Value("below the minimum", NODES.numberNode(schema.get("minimum").decimalValue().subtract(BigDecimal.valueOf(0.5)))), Expect.REFUSED);
         }
         if (schema.has("maximum")) {
-          values.put(new Value("above the maximum", NODES.numberNode(schema.get("maximum").decimalValue().add(java.math.BigDecimal.ONE))), Expect.REFUSED);
+          values.put(new Value("above the maximum", NODES.numberNode(schema.get("maximum").decimalValue().add(BigDecimal.ONE))), Expect.REFUSED);
         }
       }
       case "boolean" -> {
@@ -436,7 +439,7 @@ class HostileInputTest {
         values.put(new Value("[NUL]", NODES.arrayNode().add(NUL)), Expect.REFUSED);
         values.put(new Value("[lone surrogate]", NODES.arrayNode().add(SURROGATE)), Expect.REFUSED);
         values.put(new Value("[[NUL]]", NODES.arrayNode().add(NODES.arrayNode().add(NUL))), Expect.REFUSED);
-        values.put(new Value("[1e400]", NODES.arrayNode().add(NODES.numberNode(new java.math.BigDecimal("1e400")))), Expect.NOT_5XX);
+        values.put(new Value("[1e400]", NODES.arrayNode().add(NODES.numberNode(new BigDecimal("1e400")))), Expect.NOT_5XX);
         if (schema.path("items").path("type").asString("").equals("string")) {
           values.put(new Value("[a number]", NODES.arrayNode().add(12)), Expect.REFUSED);
         }
@@ -453,7 +456,7 @@ class HostileInputTest {
           values.put(new Value("{k: NUL}", NODES.objectNode().put("k", NUL)), Expect.NOT_5XX);
           values.put(new Value("{NUL: 1}", NODES.objectNode().put(NUL, 1)), Expect.NOT_5XX);
           values.put(new Value("{k: [lone surrogate]}", NODES.objectNode().set("k", NODES.arrayNode().add(SURROGATE))), Expect.REFUSED);
-          values.put(new Value("{k: 1e400}", NODES.objectNode().set("k", NODES.numberNode(new java.math.BigDecimal("1e400")))), Expect.NOT_5XX);
+          values.put(new Value("{k: 1e400}", NODES.objectNode().set("k", NODES.numberNode(new BigDecimal("1e400")))), Expect.NOT_5XX);
           ObjectNode deep = NODES.objectNode();
           ObjectNode at = deep;
           for (int i = 0; i < 450; i++) at = at.putObject("k");
@@ -488,6 +491,7 @@ class HostileInputTest {
 
   private static HttpResponse<String> send(Api caller, String method, String path, byte[] body, String contentType) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(caller.base() + path)).timeout(Duration.ofSeconds(30));
+    // the callers are the admin's client and my token's, each one instance
     String key = caller == admin ? TestCrier.ADMIN_KEY : caller == mine.token().api() ? mine.token().token() : null;
     if (key != null) request.header("Authorization", "Bearer " + key);
     if (body != null && contentType != null) request.header("Content-Type", contentType);
@@ -559,7 +563,7 @@ class HostileInputTest {
     List<Attack> attacks = new ArrayList<>();
     for (Operation op : ops) attacks.addAll(attacks(op));
     Set<String> exercised = ConcurrentHashMap.newKeySet();
-    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> failures = Collections.synchronizedList(new ArrayList<>());
     try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
       List<Future<?>> sent = new ArrayList<>();
       for (Attack attack : attacks) {

@@ -45,6 +45,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -363,14 +364,27 @@ class HostileInputTest {
     unknown.put("hostile_unknown", 1);
     attacks.add(new Attack(op, "an unknown field", caller, path, bytes(unknown), "application/json", Expect.REFUSED, "hostile_unknown"));
     boolean[] huge = {false};
+    boolean batches = takesBatches(op);
     fields(schema, List.of(), (field, fieldSchema) -> {
       for (var spoiled : spoil(fieldSchema, huge).entrySet()) {
         ObjectNode body = (ObjectNode) Api.JSON.readTree(valid);
         set(body, field, spoiled.getKey().value());
         String name = String.join(".", field);
         attacks.add(new Attack(op, name + " = " + spoiled.getKey().label(), caller, path, bytes(body), "application/json", spoiled.getValue(), name));
+        if (batches && !spoiled.getKey().label().equals("1 MB")) {
+          // beside a valid item, in one batch: the bad one is named by its index
+          ArrayNode batch = NODES.arrayNode().add(Api.JSON.readTree(valid)).add(body);
+          attacks.add(new Attack(op, "[1]." + name + " = " + spoiled.getKey().label(), caller, path, bytes(batch), "application/json", spoiled.getValue(), "[1]." + name));
+        }
       }
     });
+  }
+
+  /** Whether the route also takes an array of the objects its body documents (a batch of events). */
+  private static boolean takesBatches(Operation op) {
+    JsonNode body = op.spec().path("requestBody").path("content").path("application/json").path("schema");
+    for (JsonNode option : body.path("oneOf")) if (option.path("type").asString("").equals("array")) return true;
+    return false;
   }
 
   /** Calls {@code visit} for each documented field, nested objects' fields included. */

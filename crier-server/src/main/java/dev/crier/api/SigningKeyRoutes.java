@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -70,15 +69,8 @@ final class SigningKeyRoutes {
     Duration overlap = SigningKeys.DEFAULT_OVERLAP;
     if (ctx.contentLength() > 0) {
       Fields f = Fields.of(Json.body(ctx, maxBodyBytes).node(), "", errors).only("overlap_seconds");
-      JsonNode seconds = f.raw("overlap_seconds");
-      long max = SigningKeys.MAX_OVERLAP.toSeconds();
-      if (seconds != null) {
-        if (!seconds.isNumber() || seconds.asDouble() < 0 || seconds.asDouble() > max) {
-          f.error("overlap_seconds", "must be a number of seconds from 0 to " + max);
-        } else {
-          overlap = Duration.ofMillis(Math.round(seconds.asDouble() * 1000));
-        }
-      }
+      Double seconds = f.optionalNumber("overlap_seconds", 0, SigningKeys.MAX_OVERLAP.toSeconds());
+      if (seconds != null) overlap = Duration.ofMillis(Math.round(seconds * 1000));
     }
     if (!errors.isEmpty()) throw ProblemException.validation(errors);
     try {

@@ -108,7 +108,8 @@ class HostileInputTest {
           Map.entry("POST /v1/watches", "{\"pattern\": \"/hostile/w\", \"endpoint\": \"${app}/w2\"}"),
           Map.entry("PUT /w/", "{\"pattern\": \"/hostile/seed\", \"endpoint\": \"${app}/seed\"}"),
           Map.entry("DELETE /w/", "{\"pattern\": \"/hostile/seed\", \"endpoint\": \"${app}/seed\"}"),
-          Map.entry("PUT /{path}/watch", "{\"endpoint\": \"${app}/pw\"}"));
+          Map.entry("PUT /{path}/watch", "{\"endpoint\": \"${app}/pw\"}"),
+          Map.entry("POST /v1/signing-keys/rotate", "{\"overlap_seconds\": 86400}"));
 
   /** What a path parameter can name that no tenant owns: any caller may use the same value. */
   private static final Set<String> UNOWNED = Set.of("path", "event-types", "results");

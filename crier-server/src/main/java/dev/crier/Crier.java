@@ -27,7 +27,9 @@ import dev.crier.subscription.SubscriptionIndex;
 import dev.crier.subscription.Webhooks;
 import dev.crier.watch.WatchAliases;
 import dev.crier.watch.Watches;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import dev.crier.event.EventCatalog;
 import dev.crier.event.PublishEvents;
 import dev.crier.storage.Database;
@@ -155,6 +157,10 @@ public final class Crier implements AutoCloseable {
       Watches watches = new Watches(subscriptions, engine, clock);
       SqlBroadcasts broadcastStore = new SqlBroadcasts(db);
       engine.start();
+      FunctionCounter.builder("crier.outcomes.parked", engine, Engine::parkedOutcomes)
+          .description("delivery outcomes the database refused even alone, set aside (see the log)")
+          .register(metrics);
+      BooleanSupplier writing = engine::healthy;
       broadcasts =
           new FlushBroadcasts(
               broadcastStore, index, audience, settings.brand(), settings.allowPrivateTargets(), clock, cluster.owns());
@@ -179,7 +185,8 @@ public final class Crier implements AutoCloseable {
                   engine,
                   ops,
                   signingKeys,
-                  db::ready,
+                  // a stopped committer or outcome writer is logged, and the node stops being ready
+                  () -> db.ready() && publisher.healthy() && writing.getAsBoolean(),
                   metrics,
                   clock,
                   settings.maxEventBytes(),

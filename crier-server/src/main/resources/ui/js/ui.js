@@ -148,10 +148,13 @@ export function facts(pairs) {
 /** A block of text as sent or received: headers and body. */
 export function exchange(title, headers, body, status) {
   const lines = Object.entries(headers ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n');
+  // the server stores bytes that are not text (NUL, invalid UTF-8, controls) as \xNN
+  const escaped = /\\x[0-9A-F]{2}/.test(`${lines}\n${body ?? ''}`);
   return h('div', { class: 'exchange' },
     h('h5', {}, title, status !== undefined ? h('span', { class: `code ${status >= 200 && status < 300 ? 'ok' : 'bad'}` }, String(status)) : null),
     lines ? h('pre', { class: 'headers' }, lines) : null,
-    h('pre', { class: 'body' }, prettyBody(body)));
+    h('pre', { class: 'body' }, prettyBody(body)),
+    escaped ? h('p', { class: 'muted' }, 'Bytes that are not text are shown as \\xNN (NN: the byte in hex).') : null);
 }
 
 function prettyBody(body) {

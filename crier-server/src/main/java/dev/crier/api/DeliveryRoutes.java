@@ -9,6 +9,7 @@ import dev.crier.delivery.DeliveryStore;
 import dev.crier.delivery.DeliveryView;
 import dev.crier.delivery.Engine;
 import dev.crier.delivery.SendResult;
+import dev.crier.delivery.ShownBytes;
 import dev.crier.subscription.Kind;
 import dev.crier.subscription.Subscription;
 import dev.crier.subscription.SubscriptionStore;
@@ -126,7 +127,7 @@ final class DeliveryRoutes {
     switch (attempt.result()) {
       case SendResult.Answered a -> {
         out.put("succeeded", a.status() >= 200 && a.status() < 300);
-        response(out, a.status(), a.headers(), new String(a.bodyStart(), StandardCharsets.UTF_8));
+        response(out, a.status(), a.headers(), ShownBytes.of(a.bodyStart()));
         out.put("duration_ms", a.duration().toMillis());
         out.putNull("error");
       }

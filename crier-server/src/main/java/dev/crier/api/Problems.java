@@ -4,6 +4,7 @@ import dev.crier.app.OutOfScopeException;
 import dev.crier.event.IdempotencyConflictException;
 import dev.crier.event.OverloadedException;
 import dev.crier.event.UnknownEventTypesException;
+import dev.crier.storage.StorageRefusedException;
 import dev.crier.storage.StorageUnavailableException;
 import dev.crier.subscription.InvalidSubscriptionException;
 import dev.crier.watch.WatchRefusedException;
@@ -75,6 +76,9 @@ final class Problems {
                     "storage-unavailable",
                     "the database is unavailable; nothing was written, retry shortly",
                     2)));
+    routes.exception(
+        StorageRefusedException.class,
+        (e, ctx) -> write(ctx, ProblemException.of(422, "unstorable", "Unprocessable content", e.getMessage())));
     routes.exception(
         HttpResponseException.class,
         (e, ctx) -> write(ctx, fromJavalin(e.getStatus(), e.getMessage(), ctx)));

@@ -97,6 +97,16 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     return recorder;
   }
 
+  /** Outcomes the database refused even alone, set aside since start (see {@link RecordOutcomes}). */
+  public long parkedOutcomes() {
+    return recorder.parked();
+  }
+
+  /** False when the outcome writer's thread stopped while it was still wanted; readiness then fails. */
+  public boolean healthy() {
+    return recorder.alive();
+  }
+
   /**
    * Starts lanes for every subscription with pending work (alone) or joins the cluster (shared:
    * lanes start for the leases this node claims), and the periodic backstop.

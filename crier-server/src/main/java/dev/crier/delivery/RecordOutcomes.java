@@ -1,12 +1,16 @@
 package dev.crier.delivery;
 
 import dev.crier.event.CommitRider;
+import dev.crier.storage.StorageUnavailableException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +24,15 @@ import org.slf4j.LoggerFactory;
  * other in SQLite's busy handler; once the committer stops it writes on its own again.
  *
  * <p>The queue is bounded: when the database cannot keep up (or is down), lanes block here
- * rather than growing memory. A failed write is retried until it succeeds; nothing is dropped.
+ * rather than growing memory. A write the unreachable database failed is retried, with backoff,
+ * until it succeeds. A batch that fails for any other reason is written in halves, each in its own
+ * transaction, down to single outcomes, so the rest commit; an outcome the database refuses even
+ * alone is set aside: logged once with the cause, counted in {@code crier_outcomes_parked_total},
+ * not retried. Its delivery keeps its previous state in the database (pending, so it is sent
+ * again when its lane next starts: at-least-once, as after a crash).
+ *
+ * <p>Nothing thrown, not even an {@link Error}, ends the writer: it logs, keeps the batch and
+ * carries on; {@link #alive} turns false only if its thread ended anyway.
  */
 final class RecordOutcomes implements AutoCloseable, CommitRider {
   private static final Logger log = LoggerFactory.getLogger(RecordOutcomes.class);
@@ -38,7 +50,11 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
 
   private record Barrier(CompletableFuture<Void> done) {}
 
+  /** What {@link #writeApart} left unwritten because the database is unavailable, and why. */
+  private record Left(List<Outcome> outcomes, RuntimeException cause) {}
+
   private final DeliveryStore store;
+  private final AtomicLong parked = new AtomicLong();
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>(CAPACITY);
   /** Taken for a joint transaction that rolled back: written first next time. */
   private final List<Object> carried = new ArrayList<>();
@@ -51,7 +67,7 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
   private volatile long queuedSince;
   /** Flushes waiting: they end the linger. */
   private final AtomicInteger barriers = new AtomicInteger();
-  private Thread thread;
+  private volatile Thread thread;
   private volatile boolean open = true;
 
   RecordOutcomes(DeliveryStore store) {
@@ -142,8 +158,18 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
       }
 
       @Override
-      public void rolledBack() {
-        carried.addAll(0, batch);
+      public void rolledBack(Throwable cause) {
+        // Not the database being away: maybe the publishes' fault, maybe a row's; write alone.
+        Left left =
+            cause instanceof StorageUnavailableException unavailable
+                ? new Left(outcomes, unavailable)
+                : writeApart(outcomes);
+        if (left.outcomes.isEmpty()) {
+          released(batch);
+          return;
+        }
+        carried.addAll(0, left.outcomes);
+        for (Object item : batch) if (item instanceof Barrier) carried.add(item);
         retryAt = System.nanoTime() + backoffMillis * 1_000_000;
         backoffMillis = longer(backoffMillis);
       }
@@ -160,14 +186,24 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
   }
 
   private void run() {
+    long backoff = FIRST_BACKOFF_MILLIS;
     while (open || !queue.isEmpty() || !carried.isEmpty()) {
+      List<Object> batch = List.of();
       try {
         Object first = carried.isEmpty() ? queue.poll(100, TimeUnit.MILLISECONDS) : null;
         if (first == null && carried.isEmpty()) continue;
-        write(drain(first));
+        batch = drain(first);
+        write(batch);
+        backoff = FIRST_BACKOFF_MILLIS;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      } catch (Throwable e) { // an Error too: a dead writer would silently record nothing again
+        log.error("the outcome writer failed on {} queued items; it keeps them and carries on in {} ms",
+            batch.size(), backoff, e);
+        carried.addAll(0, batch);
+        if (!sleep(backoff)) return;
+        backoff = longer(backoff);
       }
     }
   }
@@ -175,17 +211,69 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
   private void write(List<Object> batch) throws InterruptedException {
     List<Outcome> outcomes = outcomesOf(batch);
     long backoff = FIRST_BACKOFF_MILLIS;
-    while (true) {
-      try {
-        store.record(outcomes);
-        break;
-      } catch (RuntimeException e) {
-        log.warn("recording {} outcomes failed, retrying in {} ms: {}", outcomes.size(), backoff, e.toString());
-        Thread.sleep(backoff);
-        backoff = longer(backoff);
-      }
+    for (Left left = writeApart(outcomes); !left.outcomes.isEmpty(); left = writeApart(left.outcomes)) {
+      log.warn("recording {} outcomes failed, retrying in {} ms: {}", left.outcomes.size(), backoff, left.cause.toString());
+      Thread.sleep(backoff);
+      backoff = longer(backoff);
     }
     released(batch);
+  }
+
+  /**
+   * Writes outcomes in one transaction; should it fail for anything but an unavailable database,
+   * writes each half in its own, down to single outcomes, and sets aside one that fails alone.
+   */
+  private Left writeApart(List<Outcome> outcomes) {
+    Deque<List<Outcome>> parts = new ArrayDeque<>();
+    parts.push(outcomes);
+    while (!parts.isEmpty()) {
+      List<Outcome> part = parts.pop();
+      try {
+        store.record(part);
+      } catch (StorageUnavailableException e) {
+        List<Outcome> left = new ArrayList<>(part);
+        parts.forEach(left::addAll);
+        return new Left(left, e);
+      } catch (RuntimeException | Error e) {
+        if (part.size() == 1) {
+          park(part.get(0), e);
+        } else {
+          if (part == outcomes) log.warn("recording {} outcomes failed ({}); writing them apart", part.size(), e.toString());
+          parts.push(part.subList(part.size() / 2, part.size()));
+          parts.push(part.subList(0, part.size() / 2));
+        }
+      }
+    }
+    return new Left(List.of(), null);
+  }
+
+  private void park(Outcome outcome, Throwable cause) {
+    parked.incrementAndGet();
+    log.error("the database refuses the outcome of delivery {} (attempt {}, {}); it is set aside, not retried,"
+            + " and the delivery keeps its previous state: {}",
+        DeliveryId.format(outcome.subscriptionId(), outcome.subSeq()), outcome.attempt().number(),
+        outcome.status().wire(), cause.toString());
+  }
+
+  /** Outcomes set aside since start because the database refused them even alone. */
+  long parked() {
+    return parked.get();
+  }
+
+  /** False when the writer's own thread ended although it was still wanted (it never should). */
+  boolean alive() {
+    Thread writer = thread;
+    return writer == null || writer.isAlive() || !open;
+  }
+
+  private static boolean sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private static long longer(long backoffMillis) {

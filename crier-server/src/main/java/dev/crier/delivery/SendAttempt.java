@@ -5,10 +5,13 @@ import dev.crier.delivery.SendResult.Failed;
 import dev.crier.delivery.SendResult.Failed.Kind;
 import java.io.EOFException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,8 +24,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.RedirectProtocolHandler;
 import org.eclipse.jetty.client.Request;
@@ -30,6 +35,7 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
@@ -39,8 +45,10 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 /**
  * Sends one webhook POST and reports what came of it, over one shared, connection-reusing HTTP
  * client. It sends exactly the given headers and body bytes, never follows redirects, keeps at most
- * the first 4096 bytes of a response body, enforces the request's total timeout, and connects only
- * to addresses the SSRF guard allows.
+ * the first 4096 bytes of a response body and the first 100 response headers (8 KiB), fails an
+ * answer whose headers exceed 64 KiB, enforces the request's total timeout, and connects only
+ * to addresses the SSRF guard allows. Failures are reported as short stable sentences, never as
+ * the HTTP client's own messages (which carry object dumps and local ports).
  *
  * <p>Thread-safe: one instance serves every sender; {@link #send} blocks its caller (meant to be a
  * virtual thread) until the exchange ends. {@link #close} stops the client.
@@ -48,6 +56,12 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 public final class SendAttempt implements AutoCloseable {
   public static final int DEFAULT_MAX_CONNECTIONS_PER_DESTINATION = 64;
   static final int BODY_CAP = 4096;
+  /** Response headers read at most, in bytes and in number: more fails the attempt. */
+  static final int HEADERS_READ_CAP = 64 * 1024;
+  static final int HEADERS_READ_COUNT = 1000;
+  /** Response headers kept (the first ones), by count and by bytes of names and values. */
+  static final int HEADERS_KEPT = 100;
+  static final int HEADER_BYTES_KEPT = 8 * 1024;
   // Past the cap we keep reading (and dropping) a moderately large body so the connection can be
   // reused; beyond this much we close it instead of streaming a huge body for nothing.
   private static final int DRAIN_LIMIT = 64 * 1024;
@@ -88,6 +102,10 @@ public final class SendAttempt implements AutoCloseable {
     client.setMaxRequestsQueuedPerDestination(64 * 1024);
     client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
     client.setIdleTimeout(idleTimeout.toMillis());
+    // Unbounded by default: 20,000 headers of 1 KB were read, parsed and kept for one answer.
+    // CappedBody stops at HEADERS_READ_CAP; this only backs it up (Jetty's own failure names the
+    // response status as its code, and trips an assert when assertions are on).
+    client.setMaxResponseHeadersSize(2 * HEADERS_READ_CAP);
     client.setHttpCookieStore(new HttpCookieStore.Empty());
     client.setUserAgentField(null);
     client.setDefaultRequestContentType(null); // else a POST without Content-Type gets octet-stream
@@ -183,15 +201,31 @@ public final class SendAttempt implements AutoCloseable {
     }
     UnknownHostException unknown = find(failure, UnknownHostException.class);
     if (unknown != null) {
-      return new Failed(Kind.CONNECTION, "DNS lookup failed: " + unknown.getMessage(), took);
+      return new Failed(Kind.CONNECTION, "DNS lookup failed: " + post.url().getHost(), took);
     }
-    if (find(failure, EOFException.class) != null) {
+    HeadersTooLarge tooLarge = find(failure, HeadersTooLarge.class);
+    if (tooLarge != null) return new Failed(Kind.CONNECTION, tooLarge.getMessage(), took);
+    HttpException bad = find(failure, HttpException.class);
+    if (bad != null && String.valueOf(bad.getReason()).contains("Too Large")) {
+      return new Failed(Kind.CONNECTION, HeadersTooLarge.BYTES, took);
+    }
+    if (bad != null || find(failure, HttpResponseException.class) != null) {
+      return new Failed(Kind.CONNECTION, "invalid HTTP response from " + target, took);
+    }
+    if (find(failure, SSLException.class) != null) {
+      String why = find(failure, CertificateException.class) != null ? " (certificate not accepted)" : "";
+      return new Failed(Kind.CONNECTION, "TLS handshake with " + target + " failed" + why, took);
+    }
+    if (find(failure, EOFException.class) != null || find(failure, ClosedChannelException.class) != null) {
       return new Failed(
           Kind.CONNECTION, "connection closed by " + target + " before it answered", took);
     }
-    String message =
-        Objects.requireNonNullElse(failure.getMessage(), failure.getClass().getSimpleName());
-    return new Failed(Kind.CONNECTION, "connection to " + target + " failed: " + message, took);
+    if (find(failure, SocketException.class) != null) {
+      return new Failed(Kind.CONNECTION, "connection reset by " + target, took);
+    }
+    // Anything else: a stable sentence; the client's own message names internal objects and ports.
+    return new Failed(
+        Kind.CONNECTION, "connection to " + target + " failed (" + failure.getClass().getSimpleName() + ")", took);
   }
 
   private static int port(URI url) {
@@ -199,7 +233,7 @@ public final class SendAttempt implements AutoCloseable {
     return url.getScheme().equalsIgnoreCase("https") ? 443 : 80;
   }
 
-  private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+  private static <T> T find(Throwable failure, Class<T> type) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (type.isInstance(t)) return type.cast(t);
     }
@@ -226,9 +260,21 @@ public final class SendAttempt implements AutoCloseable {
     }
   }
 
+  /** Signals, through Jetty's abort, that the response's headers passed what we read. */
+  private static final class HeadersTooLarge extends Exception {
+    static final String BYTES = "response headers larger than " + HEADERS_READ_CAP / 1024 + " KiB";
+    static final String COUNT = "more than " + HEADERS_READ_COUNT + " response headers";
+
+    HeadersTooLarge(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /**
    * Keeps the first {@link #BODY_CAP} bytes of the body and drops the rest; unlike Jetty's
-   * BufferingResponseListener it does not fail the exchange when the body is longer. Jetty calls it
+   * BufferingResponseListener it does not fail the exchange when the body is longer. It fails the
+   * exchange once the headers pass {@link #HEADERS_READ_CAP} or {@link #HEADERS_READ_COUNT}, as
+   * they are parsed, so a flood of them is neither read on nor kept. Jetty calls it
    * on one thread at a time (its selector thread: the client is NON_BLOCKING, so nothing here may
    * block) and the future, which has no dependent stages, hands the result to the waiting sender.
    */
@@ -236,6 +282,19 @@ public final class SendAttempt implements AutoCloseable {
     final CompletableFuture<Result> done = new CompletableFuture<>();
     private final byte[] start = new byte[BODY_CAP];
     private long received;
+    private int headerCount;
+    private long headerBytes;
+
+    @Override
+    public boolean onHeader(Response response, HttpField field) {
+      headerCount++;
+      headerBytes += field.getName().length() + (field.getValue() == null ? 0 : field.getValue().length()) + 4;
+      if (headerBytes > HEADERS_READ_CAP || headerCount > HEADERS_READ_COUNT) {
+        response.abort(new HeadersTooLarge(headerBytes > HEADERS_READ_CAP ? HeadersTooLarge.BYTES : HeadersTooLarge.COUNT));
+        return false;
+      }
+      return true;
+    }
 
     @Override
     public void onContent(Response response, ByteBuffer content) {
@@ -253,8 +312,13 @@ public final class SendAttempt implements AutoCloseable {
 
     Answered answered(Response response, Duration took) {
       List<Map.Entry<String, String>> headers = new ArrayList<>();
+      int bytes = 0;
       for (HttpField field : response.getHeaders()) {
-        headers.add(Map.entry(field.getName(), Objects.requireNonNullElse(field.getValue(), "")));
+        String name = ShownBytes.ofHeader(field.getName());
+        String value = ShownBytes.ofHeader(Objects.requireNonNullElse(field.getValue(), ""));
+        bytes += name.length() + value.length();
+        if (headers.size() == HEADERS_KEPT || bytes > HEADER_BYTES_KEPT) break;
+        headers.add(Map.entry(name, value));
       }
       int kept = (int) Math.min(received, BODY_CAP);
       return new Answered(

@@ -14,7 +14,8 @@ public sealed interface SendResult {
 
   /**
    * The receiver answered. {@code bodyStart} holds at most the first 4096 bytes of the response
-   * body, as received (not decoded); {@code bodyTruncated} says whether there was more.
+   * body, as received (not decoded); {@code bodyTruncated} says whether there was more. {@code
+   * headers} are the first ones received (see {@link SendAttempt}), as {@link ShownBytes} text.
    */
   record Answered(
       int status,

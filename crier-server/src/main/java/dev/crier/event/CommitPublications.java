@@ -1,5 +1,7 @@
 package dev.crier.event;
 
+import dev.crier.storage.StorageRefusedException;
+import dev.crier.storage.StorageUnavailableException;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * batches grow with load and an idle server adds no delay. The queue is bounded in events
  * (queued plus being written); a request that does not fit is refused at once with {@link
  * OverloadedException} rather than growing memory.
+ *
+ * <p>One request cannot fail the others: when a transaction fails for any reason but an
+ * unavailable database, its requests are committed in halves, down to single requests, so only
+ * the one at fault gets the error. Nothing thrown, an {@link Error} included, ends the committer;
+ * {@link #alive} turns false only if its thread ended anyway, and then publishes are refused
+ * rather than left waiting.
  */
 final class CommitPublications implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CommitPublications.class);
@@ -85,6 +93,7 @@ final class CommitPublications implements AutoCloseable {
    */
   CompletableFuture<CommitResult> submit(Publication publication) {
     if (!open) throw new OverloadedException("Crier is shutting down");
+    if (!thread.isAlive()) throw new OverloadedException("the publish committer stopped; see the server log");
     int size = publication.events().size();
     int held = eventsHeld.addAndGet(size);
     if (held > capacity && held > size) {
@@ -123,6 +132,9 @@ final class CommitPublications implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      } catch (Throwable e) { // an Error too: a dead committer would leave every publish waiting
+        log.error("the publish committer failed; it answers {} waiting publishes 503 and carries on", batch.size(), e);
+        fail(batch, unexpected());
       } finally {
         batch.clear();
       }
@@ -130,21 +142,87 @@ final class CommitPublications implements AutoCloseable {
   }
 
   private void commit(List<Pending> batch, int events, CommitRider.Load load) {
-    List<Publication> requests = new ArrayList<>(batch.size());
-    for (Pending pending : batch) requests.add(pending.publication);
     try {
       long started = System.nanoTime();
-      List<CommitResult> results = commitWithRetry(requests, load);
+      if (load == null) commitApart(batch, true);
+      else commitWith(batch, load);
       transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (events > 0) batchSizes.record(events);
-      handOver(results);
-      for (int i = 0; i < batch.size(); i++) batch.get(i).result.complete(results.get(i));
-    } catch (RuntimeException e) {
-      log.warn("group commit of {} events failed: {}", events, e.toString());
-      for (Pending pending : batch) pending.result.completeExceptionally(e);
+    } catch (Throwable e) {
+      log.error("a group commit of {} events failed unexpectedly; its publishers are answered 503", events, e);
+      fail(batch, unexpected());
     } finally {
       eventsHeld.addAndGet(-events);
     }
+  }
+
+  /**
+   * Commits the requests with the rider's writes. Should the joint transaction fail, the requests
+   * are committed without them, and then the rider writes alone, so that whatever broke the
+   * rider's part cannot refuse publishes, nor a publish the rider's writes.
+   */
+  private void commitWith(List<Pending> batch, CommitRider.Load load) {
+    Throwable failure;
+    try {
+      List<CommitResult> results = commitOnce(requests(batch), load);
+      load.committed();
+      settle(batch, results);
+      return;
+    } catch (RuntimeException | Error e) { // the rider's part may throw anything
+      failure = e;
+    }
+    if (!(failure instanceof ConcurrentPublishException)) {
+      log.warn("a group commit with other writes riding in it failed ({}); the publishes are committed alone,"
+          + " the other writes apart", failure.toString());
+    }
+    try {
+      if (!batch.isEmpty()) commitApart(batch, true);
+    } finally {
+      load.rolledBack(failure);
+    }
+  }
+
+  /**
+   * Commits the requests in one transaction; should it fail for anything but an unavailable
+   * database, each half in its own, down to single requests, so that only a request at fault is
+   * refused (with the database's reason: {@link StorageRefusedException} answers 422).
+   */
+  private void commitApart(List<Pending> part, boolean whole) {
+    try {
+      settle(part, commitWithRetry(requests(part)));
+    } catch (StorageUnavailableException e) {
+      log.warn("group commit of {} requests failed: {}", part.size(), e.toString());
+      fail(part, e);
+    } catch (RuntimeException e) {
+      if (part.size() == 1) {
+        log.warn("the database refused a publish request of {} events: {}", part.get(0).publication.events().size(), e.toString());
+        part.get(0).result.completeExceptionally(e);
+        return;
+      }
+      if (whole) log.warn("group commit of {} requests failed ({}); committing them apart", part.size(), e.toString());
+      commitApart(part.subList(0, part.size() / 2), false);
+      commitApart(part.subList(part.size() / 2, part.size()), false);
+    }
+  }
+
+  private void settle(List<Pending> part, List<CommitResult> results) {
+    handOver(results);
+    for (int i = 0; i < part.size(); i++) part.get(i).result.complete(results.get(i));
+  }
+
+  private static List<Publication> requests(List<Pending> part) {
+    List<Publication> requests = new ArrayList<>(part.size());
+    for (Pending pending : part) requests.add(pending.publication);
+    return requests;
+  }
+
+  /** Fails the requests not answered yet (one committed before the failure keeps its answer). */
+  private static void fail(List<Pending> part, Throwable e) {
+    for (Pending pending : part) pending.result.completeExceptionally(e);
+  }
+
+  private static OverloadedException unexpected() {
+    return new OverloadedException("the commit failed unexpectedly; retry shortly with the same event ids");
   }
 
   /** Passes the new deliveries to the engine in commit order, before any publisher hears back. */
@@ -162,26 +240,8 @@ final class CommitPublications implements AutoCloseable {
     }
   }
 
-  /**
-   * Commits the requests, with the rider's writes when there are any. Should the joint
-   * transaction fail, the rider's writes wait for the next round and the requests are tried
-   * alone, so that whatever broke the rider's part cannot refuse publishes.
-   */
-  private List<CommitResult> commitWithRetry(List<Publication> requests, CommitRider.Load load) {
-    if (load != null) {
-      try {
-        List<CommitResult> results = commitOnce(requests, load);
-        load.committed();
-        return results;
-      } catch (RuntimeException e) {
-        load.rolledBack();
-        if (!(e instanceof ConcurrentPublishException)) {
-          log.warn("a group commit with other writes riding in it failed ({}); the publishes are committed alone,"
-              + " the other writes tried again shortly", e.toString());
-        }
-      }
-      if (requests.isEmpty()) return List.of();
-    }
+  /** Commits the requests alone, again when another node stored one of their ids meanwhile. */
+  private List<CommitResult> commitWithRetry(List<Publication> requests) {
     for (int attempt = 1; ; attempt++) {
       try {
         return commitOnce(requests, null);
@@ -196,6 +256,11 @@ final class CommitPublications implements AutoCloseable {
   private List<CommitResult> commitOnce(List<Publication> requests, CommitRider.Load load) {
     // Millisecond precision: what the database keeps, so a replay answers the very same time.
     return eventLog.commit(requests, clock.instant().truncatedTo(ChronoUnit.MILLIS), load == null ? null : load::write);
+  }
+
+  /** False when the commit thread ended while still wanted (it never should). */
+  boolean alive() {
+    return thread.isAlive() || !open;
   }
 
   @Override

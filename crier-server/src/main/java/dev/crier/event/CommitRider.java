@@ -31,7 +31,11 @@ public interface CommitRider {
     /** The transaction committed. */
     void committed();
 
-    /** The transaction rolled back: the writes are taken again by the next {@link #take}. */
-    void rolledBack();
+    /**
+     * The transaction rolled back, because of {@code cause} (which may be the publishes' fault):
+     * the rider writes alone what it can now, and what it cannot is taken again by a later
+     * {@link #take}. Called on the commit thread, after the publishes were committed alone.
+     */
+    void rolledBack(Throwable cause);
   }
 }

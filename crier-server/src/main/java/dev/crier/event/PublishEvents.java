@@ -134,6 +134,11 @@ public final class PublishEvents implements AutoCloseable {
     }
   }
 
+  /** False when the group committer stopped while it was still wanted; readiness then fails. */
+  public boolean healthy() {
+    return committer.alive();
+  }
+
   @Override
   public void close() {
     committer.close();

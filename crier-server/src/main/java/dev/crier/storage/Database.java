@@ -127,7 +127,18 @@ public final class Database implements AutoCloseable {
         return new StorageUnavailableException("the database is unavailable: " + cause.getMessage(), e);
       }
     }
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql && dialect.isRefused(sql)) {
+        return new StorageRefusedException("the database refused the data: " + reason(sql), e);
+      }
+    }
     return e;
+  }
+
+  /** The first line of the database's message, without PostgreSQL's "ERROR: ". */
+  private static String reason(SQLException e) {
+    String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
+    return message.startsWith("ERROR: ") ? message.substring(7) : message;
   }
 
   @Override

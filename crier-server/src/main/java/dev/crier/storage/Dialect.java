@@ -58,6 +58,26 @@ public enum Dialect {
   }
 
   /**
+   * The database refused the data itself: PostgreSQL's data exceptions (22: a NUL or invalid
+   * UTF-8 in text, a value out of range) and integrity violations (23) but a duplicate key, which
+   * the code handles where it can occur; SQLite's too big, type mismatch and constraint failures
+   * (a CHECK or a trigger's RAISE) but a duplicate key.
+   */
+  boolean isRefused(java.sql.SQLException e) {
+    String state = e.getSQLState();
+    return switch (this) {
+      case POSTGRESQL ->
+          state != null && (state.startsWith("22") || (state.startsWith("23") && !state.equals("23505")));
+      case SQLITE -> {
+        int code = e.getErrorCode();
+        int primary = code & 0xff;
+        boolean duplicate = code == 2067 || code == 1555 || String.valueOf(e.getMessage()).contains("UNIQUE constraint");
+        yield primary == 18 || primary == 20 || (primary == 19 && !duplicate);
+      }
+    };
+  }
+
+  /**
    * Whether a failed statement means the database could not be reached (so the caller should
    * retry later) rather than that the statement was wrong.
    */

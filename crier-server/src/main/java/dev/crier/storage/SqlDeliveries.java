@@ -8,6 +8,7 @@ import dev.crier.delivery.DeliveryView;
 import dev.crier.delivery.Outcome;
 import dev.crier.delivery.PendingDelivery;
 import dev.crier.delivery.SendResult;
+import dev.crier.delivery.ShownBytes;
 import dev.crier.event.Dispatch;
 import dev.crier.event.Event;
 import dev.crier.event.FanOut;
@@ -290,7 +291,12 @@ public final class SqlDeliveries implements DeliveryStore {
         });
   }
 
-  /** The parts of a send result that are stored. */
+  /**
+   * The parts of a send result that are stored. The body's start is stored as {@link ShownBytes}
+   * text (the headers arrive so already), so that whatever bytes a receiver sent, both databases
+   * take the row and show it alike: a NUL or invalid UTF-8 in a TEXT column makes PostgreSQL
+   * refuse the whole transaction.
+   */
   private record Answer(
       Integer status, List<Map.Entry<String, String>> headers, String body, Integer durationMs, String error) {
     static Answer of(SendResult result) {
@@ -299,7 +305,7 @@ public final class SqlDeliveries implements DeliveryStore {
             new Answer(
                 a.status(),
                 a.headers(),
-                new String(a.bodyStart(), StandardCharsets.UTF_8),
+                ShownBytes.of(a.bodyStart()),
                 (int) a.duration().toMillis(),
                 a.status() >= 200 && a.status() < 300 ? null : "HTTP " + a.status());
         case SendResult.Failed f -> new Answer(null, null, null, (int) f.duration().toMillis(), f.error());

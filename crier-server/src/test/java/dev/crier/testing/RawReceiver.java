@@ -14,12 +14,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.awaitility.Awaitility;
 
 /**
  * A receiver that keeps each request's head exactly as the bytes arrived, for wire details that
  * HTTP servers normalise away (the case of header names). It answers every request 204 and
- * closes the connection.
+ * closes the connection, unless {@link #answer} gives it other bytes to answer with (for receivers
+ * that break HTTP on purpose).
  */
 public final class RawReceiver implements AutoCloseable {
 
@@ -48,8 +50,12 @@ public final class RawReceiver implements AutoCloseable {
     }
   }
 
+  private static final byte[] NO_CONTENT =
+      "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
   private final ServerSocket server;
   private final List<RawRequest> requests = new CopyOnWriteArrayList<>();
+  private volatile Function<RawRequest, byte[]> answers = request -> NO_CONTENT;
 
   private RawReceiver(ServerSocket server) {
     this.server = server;
@@ -63,6 +69,11 @@ public final class RawReceiver implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** From now on answers each request with exactly these bytes, then closes the connection. */
+  public void answer(Function<RawRequest, byte[]> answers) {
+    this.answers = answers;
   }
 
   public String url(String path) {
@@ -102,8 +113,9 @@ public final class RawReceiver implements AutoCloseable {
         if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
       }
       byte[] body = in.readNBytes(length);
-      requests.add(new RawRequest(lines.get(0), List.copyOf(headers), body));
-      out.write("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      RawRequest request = new RawRequest(lines.get(0), List.copyOf(headers), body);
+      requests.add(request);
+      out.write(answers.apply(request));
       out.flush();
     } catch (IOException e) {
       // the sender went away; nothing to record

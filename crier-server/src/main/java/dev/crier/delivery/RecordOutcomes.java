@@ -4,6 +4,8 @@ import dev.crier.event.CommitRider;
 import dev.crier.storage.StorageUnavailableException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,10 +28,12 @@ import org.slf4j.LoggerFactory;
  * <p>The queue is bounded: when the database cannot keep up (or is down), lanes block here
  * rather than growing memory. A write the unreachable database failed is retried, with backoff,
  * until it succeeds. A batch that fails for any other reason is written in halves, each in its own
- * transaction, down to single outcomes, so the rest commit; an outcome the database refuses even
- * alone is set aside: logged once with the cause, counted in {@code crier_outcomes_parked_total},
- * not retried. Its delivery keeps its previous state in the database (pending, so it is sent
- * again when its lane next starts: at-least-once, as after a crash).
+ * transaction, down to single outcomes, so the rest commit. An outcome the database refuses even
+ * alone, while it takes others (or for {@link #PARK_AFTER_NANOS}), is set aside: logged once with
+ * the cause, counted in {@code crier_outcomes_parked_total}, not retried. Its delivery keeps its
+ * previous state in the database (pending, so it is sent again when its lane next starts:
+ * at-least-once, as after a crash). When nothing at all is taken, the fault is the database's,
+ * not a row's: the batch is kept and retried with backoff, joined by what is queued since.
  *
  * <p>Nothing thrown, not even an {@link Error}, ends the writer: it logs, keeps the batch and
  * carries on; {@link #alive} turns false only if its thread ended anyway.
@@ -47,14 +51,23 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
   /** A failed write is tried again after this, doubling up to {@link #MAX_BACKOFF_MILLIS}. */
   private static final long FIRST_BACKOFF_MILLIS = 100;
   private static final long MAX_BACKOFF_MILLIS = 5_000;
+  /** An outcome refused alone this long is set aside even if no other outcome came meanwhile. */
+  static final long PARK_AFTER_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private record Barrier(CompletableFuture<Void> done) {}
 
   /** What {@link #writeApart} left unwritten because the database is unavailable, and why. */
-  private record Left(List<Outcome> outcomes, RuntimeException cause) {}
+  private record Left(List<Outcome> outcomes, Throwable cause) {}
+
+  /** An outcome the database refused when written alone. */
+  private record Refused(Outcome outcome, Throwable cause) {}
 
   private final DeliveryStore store;
   private final AtomicLong parked = new AtomicLong();
+  /** When each outcome now carried was first refused alone; only the writing thread uses it. */
+  private final Map<Outcome, Long> refusedSince = new IdentityHashMap<>();
+  /** The backoff of the writer's own thread. */
+  private long ownBackoffMillis = FIRST_BACKOFF_MILLIS;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>(CAPACITY);
   /** Taken for a joint transaction that rolled back: written first next time. */
   private final List<Object> carried = new ArrayList<>();
@@ -161,19 +174,24 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
       public void rolledBack(Throwable cause) {
         // Not the database being away: maybe the publishes' fault, maybe a row's; write alone.
         Left left =
-            cause instanceof StorageUnavailableException unavailable
-                ? new Left(outcomes, unavailable)
+            cause instanceof StorageUnavailableException
+                ? new Left(outcomes, cause)
                 : writeApart(outcomes);
         if (left.outcomes.isEmpty()) {
           released(batch);
           return;
         }
-        carried.addAll(0, left.outcomes);
-        for (Object item : batch) if (item instanceof Barrier) carried.add(item);
+        carry(left, batch);
         retryAt = System.nanoTime() + backoffMillis * 1_000_000;
         backoffMillis = longer(backoffMillis);
       }
     };
+  }
+
+  /** Keeps what is left of a batch to write first next time, with the batch's flushes after it. */
+  private void carry(Left left, List<Object> batch) {
+    carried.addAll(0, left.outcomes);
+    for (Object item : batch) if (item instanceof Barrier) carried.add(item);
   }
 
   /** What was carried over, then the first queued item (waited for when given) and the rest. */
@@ -209,34 +227,44 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
   }
 
   private void write(List<Object> batch) throws InterruptedException {
-    List<Outcome> outcomes = outcomesOf(batch);
-    long backoff = FIRST_BACKOFF_MILLIS;
-    for (Left left = writeApart(outcomes); !left.outcomes.isEmpty(); left = writeApart(left.outcomes)) {
-      log.warn("recording {} outcomes failed, retrying in {} ms: {}", left.outcomes.size(), backoff, left.cause.toString());
-      Thread.sleep(backoff);
-      backoff = longer(backoff);
+    Left left = writeApart(outcomesOf(batch));
+    if (left.outcomes.isEmpty()) {
+      released(batch);
+      ownBackoffMillis = FIRST_BACKOFF_MILLIS;
+      return;
     }
-    released(batch);
+    log.warn("recording {} outcomes failed, retrying in {} ms: {}", left.outcomes.size(), ownBackoffMillis, left.cause.toString());
+    carry(left, batch); // written first next time, with whatever is queued by then
+    Thread.sleep(ownBackoffMillis);
+    ownBackoffMillis = longer(ownBackoffMillis);
   }
 
   /**
    * Writes outcomes in one transaction; should it fail for anything but an unavailable database,
-   * writes each half in its own, down to single outcomes, and sets aside one that fails alone.
+   * writes each half in its own, down to single outcomes. One refused alone is set aside when
+   * the database took others meanwhile, or has refused it for {@link #PARK_AFTER_NANOS};
+   * otherwise it is left, with what the unavailable database did not take, to try again.
    */
   private Left writeApart(List<Outcome> outcomes) {
     Deque<List<Outcome>> parts = new ArrayDeque<>();
     parts.push(outcomes);
+    List<Refused> refused = new ArrayList<>();
+    boolean written = false;
     while (!parts.isEmpty()) {
       List<Outcome> part = parts.pop();
       try {
         store.record(part);
+        written = true;
+        if (!refusedSince.isEmpty()) part.forEach(refusedSince::remove);
       } catch (StorageUnavailableException e) {
-        List<Outcome> left = new ArrayList<>(part);
+        List<Outcome> left = new ArrayList<>();
+        for (Refused r : refused) left.add(r.outcome);
+        left.addAll(part);
         parts.forEach(left::addAll);
         return new Left(left, e);
       } catch (RuntimeException | Error e) {
         if (part.size() == 1) {
-          park(part.get(0), e);
+          refused.add(new Refused(part.get(0), e));
         } else {
           if (part == outcomes) log.warn("recording {} outcomes failed ({}); writing them apart", part.size(), e.toString());
           parts.push(part.subList(part.size() / 2, part.size()));
@@ -244,7 +272,25 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
         }
       }
     }
-    return new Left(List.of(), null);
+    return setAside(refused, written);
+  }
+
+  /** Parks the refused outcomes that are a row's fault; returns the others to try again. */
+  private Left setAside(List<Refused> refused, boolean othersWritten) {
+    List<Outcome> left = new ArrayList<>();
+    Throwable cause = null;
+    long now = System.nanoTime();
+    for (Refused r : refused) {
+      long since = refusedSince.computeIfAbsent(r.outcome, o -> now);
+      if (othersWritten || now - since >= PARK_AFTER_NANOS) {
+        refusedSince.remove(r.outcome);
+        park(r.outcome, r.cause);
+      } else {
+        left.add(r.outcome);
+        cause = r.cause;
+      }
+    }
+    return new Left(left, cause);
   }
 
   private void park(Outcome outcome, Throwable cause) {

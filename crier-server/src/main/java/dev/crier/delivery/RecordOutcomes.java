@@ -56,7 +56,7 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
 
   private record Barrier(CompletableFuture<Void> done) {}
 
-  /** What {@link #writeApart} left unwritten because the database is unavailable, and why. */
+  /** What {@link #writeApart} left to try again (the database unavailable, or taking nothing), and why. */
   private record Left(List<Outcome> outcomes, Throwable cause) {}
 
   /** An outcome the database refused when written alone. */

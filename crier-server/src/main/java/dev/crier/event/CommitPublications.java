@@ -195,7 +195,7 @@ final class CommitPublications implements AutoCloseable {
       fail(part, e);
     } catch (RuntimeException e) {
       if (part.size() == 1) {
-        log.warn("the database refused a publish request of {} events: {}", part.get(0).publication.events().size(), e.toString());
+        log.warn("a publish request of {} events failed alone: {}", part.get(0).publication.events().size(), e.toString());
         part.get(0).result.completeExceptionally(e);
         return;
       }

@@ -197,7 +197,8 @@ class HostileReceiverTest {
     AtomicBoolean commitFails = failOnce(crier.crier(), new String[] {"publisher", "committer", "eventLog"}, "commit");
     AtomicBoolean recordFails = failOnce(crier.crier().engine(), new String[] {"recorder", "store"}, "record");
     var first = api.post("/v1/events", "{\"id\": \"error-0-" + w.id() + "\", \"type\": \"hostile.test\"}");
-    assertThat(first.status()).as(first.body()).isEqualTo(503);
+    // 503 when the error ended the round; on SQLite a joint commit that threw is retried alone
+    assertThat(first.status()).as(first.body()).isIn(202, 503);
     assertThat(commitFails).isFalse();
     for (int i = 1; i <= 3; i++) Webhook.publish(api, "hostile.test", "error-" + i + "-" + w.id(), "{}");
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> w.deliveries("delivered").size() == 3);

@@ -37,7 +37,10 @@ final class OpsRoutes {
   private void readiness(Context ctx) {
     if (!ready.getAsBoolean()) {
       throw ProblemException.unavailable(
-          "not-ready", "the database is unreachable or its migrations have not been applied", 5);
+          "not-ready",
+          "the database is unreachable, its migrations have not been applied, or the publish committer"
+              + " or outcome writer stopped (see the log)",
+          5);
     }
     Json.write(ctx, 200, Json.MAPPER.createObjectNode().put("status", "ready"));
   }

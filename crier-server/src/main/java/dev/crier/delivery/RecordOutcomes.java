@@ -108,7 +108,7 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
     put(outcome);
   }
 
-  /** Returns once everything added before this call is written. */
+  /** Returns once everything added before this call is written, or refused by the database. */
   void flush() {
     Barrier barrier = new Barrier(new CompletableFuture<>());
     barriers.incrementAndGet();
@@ -188,9 +188,17 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
     };
   }
 
-  /** Keeps what is left of a batch to write first next time, with the batch's flushes after it. */
+  /**
+   * Keeps what is left of a batch to write first next time. The batch's flushes wait for it when
+   * the database is unavailable; not for outcomes it refuses, which may stay refused for a minute
+   * (a halt or a lease given back must not wait on them).
+   */
   private void carry(Left left, List<Object> batch) {
     carried.addAll(0, left.outcomes);
+    if (!(left.cause instanceof StorageUnavailableException)) {
+      released(batch);
+      return;
+    }
     for (Object item : batch) if (item instanceof Barrier) carried.add(item);
   }
 

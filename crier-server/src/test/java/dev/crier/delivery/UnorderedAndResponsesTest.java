@@ -79,7 +79,9 @@ class UnorderedAndResponsesTest {
     w.awaitStatus("disabled");
     assertThat(receiver.requests("/gone")).hasSize(1);
     assertThat(w.deliveries("pending")).hasSize(1);
-    assertThat(api.get("/v1/events?type=crier.webhook.disabled").json().get("items").findValuesAsString("id")).isNotEmpty();
+    // the operational event is published after the status change commits, so it may follow a moment later
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> !api.get("/v1/events?type=crier.webhook.disabled").json().get("items").findValuesAsString("id").isEmpty());
 
     Webhook.publish(api, "job.done", "gone-later-" + w.id(), "{}");
     assertThat(w.deliveries(null)).as("a disabled webhook gets no new deliveries").hasSize(1);

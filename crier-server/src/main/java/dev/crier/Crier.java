@@ -112,7 +112,7 @@ public final class Crier implements AutoCloseable {
                   NodeIdentity.hostName() + ":" + settings.port(),
                   Duration.ofSeconds(settings.leaseSeconds()),
                   metrics)
-              : Cluster.alone();
+              : Cluster.alone(subscriptions);
       SqlDeliveries deliveries = new SqlDeliveries(db, node);
       SubscriptionIndex index = new SubscriptionIndex(subscriptions.listEnabled());
       // The engine asks apps, made after it, whether a token's user may hear an event.

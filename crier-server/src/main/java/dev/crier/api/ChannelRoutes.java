@@ -120,8 +120,7 @@ final class ChannelRoutes {
 
   private void delete(Context ctx) {
     Subscription s = sub(ctx);
-    store.delete(s.id());
-    engine.removed(s.id());
+    channels.delete(s);
     ctx.status(204);
   }
 

@@ -51,7 +51,7 @@ final class DeliveryRoutes {
     Subscription s = subscriptions.find(id).filter(found -> found.kind() == kind).orElseThrow(() -> missing);
     Access.visible(ctx, s, missing);
     Query query = new Query(ctx, "status", "after", "limit");
-    String status = query.oneOf("status", null, "pending", "delivered", "failed", "filtered");
+    String status = query.oneOf("status", null, "pending", "delivered", "failed", "filtered", "cancelled");
     Long after = query.longValue("after");
     int limit = query.intValue("limit", 50, 1, 500);
     query.done();
@@ -64,7 +64,7 @@ final class DeliveryRoutes {
   private void search(Context ctx) {
     Query query = new Query(ctx, "subscription", "status", "event_type", "since", "until", "after", "limit");
     String subscription = query.string("subscription");
-    String status = query.oneOf("status", null, "pending", "delivered", "failed", "filtered");
+    String status = query.oneOf("status", null, "pending", "delivered", "failed", "filtered", "cancelled");
     String eventType = query.string("event_type");
     Instant since = query.instant("since");
     Instant until = query.instant("until");

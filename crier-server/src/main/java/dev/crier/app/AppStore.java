@@ -19,7 +19,7 @@ public interface AppStore {
    *
    * @return the ids of the deleted subscriptions (empty optional when there was no such app)
    */
-  Optional<List<String>> deleteApp(String id);
+  Optional<List<String>> deleteApp(String id, Instant now);
 
   void createToken(Token token, String hash);
 

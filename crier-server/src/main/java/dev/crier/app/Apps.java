@@ -97,7 +97,7 @@ public final class Apps implements Audience {
   }
 
   public boolean delete(String id) {
-    Optional<List<String>> removed = store.deleteApp(id);
+    Optional<List<String>> removed = store.deleteApp(id, now());
     removed.ifPresent(subs -> subs.forEach(listener::removed));
     tokens.clear();
     return removed.isPresent();

@@ -73,6 +73,13 @@ public final class ChannelSubscriptions {
     return updated;
   }
 
+  /** Deletes it; its open deliveries end as cancelled in the same commit. */
+  public boolean delete(Subscription s) {
+    boolean deleted = store.delete(s.id(), now());
+    if (deleted) listener.removed(s.id());
+    return deleted;
+  }
+
   private void check(Token token, App app, String channel, String callbackUrl, boolean creating) {
     List<Problem> problems = new ArrayList<>();
     if (creating && channel == null) problems.add(new Problem("channel", "is required"));

@@ -14,6 +14,7 @@ import dev.crier.subscription.Status;
 import dev.crier.subscription.Subscription;
 import dev.crier.subscription.SubscriptionListener;
 import dev.crier.subscription.SubscriptionStore;
+import dev.crier.subscription.Transition;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -127,19 +128,15 @@ public final class BroadcastReceivers {
   }
 
   public boolean delete(String id) {
-    boolean deleted = store.delete(id);
+    boolean deleted = store.delete(id, now());
     if (deleted) listener.removed(id);
     return deleted;
   }
 
   public Subscription setEnabled(Subscription s, boolean enabled) {
-    Status target = enabled ? Status.ACTIVE : Status.DISABLED;
-    if (s.status() == target) return s;
-    Instant now = now();
-    store.changeStatus(s.id(), s.status(), target, now);
-    Subscription changed = s.withStatus(target, now);
-    listener.changed(changed);
-    return changed;
+    Optional<Subscription> changed = store.transition(s.id(), enabled ? Transition.ENABLE : Transition.DISABLE, now());
+    changed.ifPresent(listener::changed);
+    return changed.orElse(s);
   }
 
   /** A new secret that signs every broadcast from now on (no overlap: broadcasts are not retried). */

@@ -6,4 +6,10 @@ package dev.crier.delivery;
  */
 public interface AdvancingClock {
   void onAdvance(Runnable listener);
+
+  /**
+   * The monotonic time lanes wait on, in nanoseconds (as {@link System#nanoTime}): it moves when
+   * time passes, never when only the wall clock is stepped.
+   */
+  long nanoTime();
 }

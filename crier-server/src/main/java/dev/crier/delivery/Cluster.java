@@ -21,8 +21,9 @@ public final class Cluster {
     this.subscriptions = subscriptions;
   }
 
-  public static Cluster alone() {
-    return new Cluster(null, Signals.NONE, null);
+  /** One process alone on its database; the engine reads {@code subscriptions} back after its own changes. */
+  public static Cluster alone(SubscriptionStore subscriptions) {
+    return new Cluster(null, Signals.NONE, subscriptions);
   }
 
   /**

@@ -7,7 +7,9 @@ public enum DeliveryStatus {
   PENDING,
   DELIVERED,
   FAILED,
-  FILTERED;
+  FILTERED,
+  /** Still open when its subscription was deleted: ended, never sent again. */
+  CANCELLED;
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);

@@ -40,6 +40,8 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   private final RecordOutcomes recorder;
   private final OperationalEvents ops;
   private final Clock clock;
+  /** The monotonic clock lanes wait on (the wall clock may be stepped; see {@link PendingDelivery#placed}). */
+  private final java.util.function.LongSupplier nanos;
   private final Duration retention;
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
   /**
@@ -56,6 +58,8 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   private volatile boolean running = true;
   /** Released when the clock jumps, so the backstop looks at the new time now, not in 15 s. */
   private final Semaphore backstopWake = new Semaphore(0);
+  /** Held while a subscription change is applied, so lanes follow changes one at a time. */
+  private final Object changes = new Object();
   private Thread backstop;
 
   public Engine(
@@ -75,6 +79,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     this.index = index;
     this.ops = ops;
     this.clock = clock;
+    this.nanos = clock instanceof AdvancingClock advancing ? advancing::nanoTime : System::nanoTime;
     this.retention = retention;
     this.sender = new SendAttempt(allowPrivateTargets);
     this.send = new SendDelivery(sender, relay, new WebhookRequest(brand, version, signingKeys, clock), audience, clock);
@@ -159,7 +164,8 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
             lanes.compute(
                 id,
                 (k, lane) -> {
-                  if (lane == null || lane.stopped) {
+                  if (lane != null && lane.stopped) return lane; // its successor reads these from the database
+                  if (lane == null) {
                     if (!ownership.holds(k)) {
                       elsewhere.add(k); // another node's (or nobody's yet): it reads them from the database
                       return lane;
@@ -202,9 +208,24 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     return retired[0];
   }
 
+  /**
+   * A lane's thread ended. A lane that was stopped stays in the map until here, so that no other
+   * lane sends for its subscription while its attempt is in flight; its successor (the
+   * subscription enabled again, or turned ordered or unordered) starts now, from the database.
+   */
   void retired(Lane lane) {
-    lanes.remove(lane.id(), lane);
-    if (leases != null) leases.giveBack(lane.id());
+    boolean handOver = lane.finished && running;
+    if (handOver) recorder.flush(); // the successor reads what this lane recorded
+    boolean[] succeeded = {false};
+    lanes.computeIfPresent(
+        lane.id(),
+        (k, current) -> {
+          if (current != lane) return current;
+          Lane successor = handOver ? newLane(k, null) : null;
+          succeeded[0] = successor != null;
+          return successor;
+        });
+    if (leases != null && !succeeded[0]) leases.giveBack(lane.id());
   }
 
   // --- the cluster: called by Leases on its thread, and by the listener ---
@@ -227,8 +248,8 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     lanes.compute(
         id,
         (k, lane) -> {
-          if (lane == null || lane.stopped) return newLane(k, null);
-          running.accept(lane);
+          if (lane == null) return newLane(k, null);
+          if (!lane.stopped) running.accept(lane); // else its successor reads the database when it starts
           return lane;
         });
   }
@@ -263,8 +284,15 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   /** Applies a change another node (or this one) announced, as the database has it now. */
   void followChange(String id) {
     Optional<Subscription> s = subscriptions.find(id);
-    if (s.isPresent() && s.get().status() != Status.DISABLED) apply(s.get());
+    if (s.isPresent()) apply(s.get());
     else applyRemoved(id);
+  }
+
+  /** After this engine's own transition of {@code id}: the index takes the row as stored. */
+  private Subscription followStored(Subscription fallback) {
+    Subscription stored = subscriptions == null ? fallback : subscriptions.find(fallback.id()).orElse(fallback);
+    subscriptionChanged(stored);
+    return stored;
   }
 
   /**
@@ -306,7 +334,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
       if (!store.disableGone(new Outcome(s.id(), d.subSeq(), DeliveryStatus.PENDING, n, now, attempt), now)) {
         return Outcome.Next.STOP; // the lease was lost meanwhile: the new owner decides
       }
-      subscriptionChanged(s.withStatus(Status.DISABLED, now));
+      followStored(s.withStatus(Status.DISABLED, now));
       ops.disabled(s, d.id());
       log.warn("webhook {} disabled: its endpoint answered 410 Gone", s.id());
       return Outcome.Next.STOP;
@@ -319,7 +347,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
       }
       recorder.flush();
       if (!store.halt(failed, now)) return Outcome.Next.STOP; // the lease was lost meanwhile
-      subscriptionChanged(s.withStatus(Status.HALTED, now));
+      followStored(s.withStatus(Status.HALTED, now));
       ops.halted(s, d.id(), describe(result));
       log.warn("webhook {} halted at delivery {}: {}", s.id(), d.id(), describe(result));
       return Outcome.Next.STOP;
@@ -330,10 +358,10 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
       Duration cap = s.retrySchedule().step(n).multipliedBy(2);
       delay = asked.get().compareTo(cap) > 0 ? cap : asked.get();
     }
-    Instant next = now.plus(delay);
+    Instant next = now.plus(delay); // stored in wall time; the lane waits the delay on the monotonic clock
     recorder.add(new Outcome(s.id(), d.subSeq(), DeliveryStatus.PENDING, n, next, attempt));
     return new Outcome.Next.Retry(
-        new PendingDelivery(d.subscriptionId(), d.subSeq(), d.event(), n, next, attempt.requestBody()));
+        new PendingDelivery(d.subscriptionId(), d.subSeq(), d.event(), n, next, attempt.requestBody(), nanos() + delay.toNanos()));
   }
 
   static String describe(SendResult result) {
@@ -348,25 +376,39 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
    * the other nodes are told.
    */
   public void subscriptionChanged(Subscription s) {
-    apply(s);
+    Optional<Subscription> current = apply(s);
     signals.announceChange(s.id());
-    if (leases != null && s.status() == Status.ACTIVE && !ownership.holds(s.id())) leases.wanted(List.of(s.id()));
+    if (leases != null && current.isPresent() && current.get().status() == Status.ACTIVE && !ownership.holds(s.id())) {
+      leases.wanted(List.of(s.id()));
+    }
   }
 
-  private void apply(Subscription s) {
-    index.put(s);
-    if (leases != null && s.status() != Status.ACTIVE && ownership.holds(s.id())) leases.giveBack(s.id()); // give it back
-    Lane lane = lanes.get(s.id());
-    if (lane != null) {
-      if (s.status() != Status.ACTIVE || s.ordered() != lane.subscription.ordered()) {
-        lane.stop();
-        lanes.remove(s.id(), lane);
-      } else {
-        lane.subscription = s;
-        lane.poke();
+  /**
+   * The index takes {@code s} unless it holds a later version (changes committed at once may be
+   * told out of order), and the lane follows what the index holds. A lane that must change kind
+   * (ordered or not) or stop is stopped; it stays until its attempt in flight ended, and its
+   * successor starts then (see {@link #retired}), so an ordered subscription never has two.
+   *
+   * @return what the index holds now; empty for a deleted subscription
+   */
+  private Optional<Subscription> apply(Subscription s) {
+    synchronized (changes) {
+      Optional<Subscription> held = index.put(s);
+      if (held.isEmpty()) return held;
+      Subscription current = held.get();
+      if (leases != null && current.status() != Status.ACTIVE && ownership.holds(s.id())) leases.giveBack(s.id()); // give it back
+      Lane lane = lanes.get(s.id());
+      if (lane != null && !lane.stopped) {
+        if (current.status() != Status.ACTIVE || current.ordered() != lane.subscription.ordered()) {
+          lane.stop();
+        } else {
+          lane.subscription = current;
+          lane.poke();
+        }
       }
+      if (current.status() == Status.ACTIVE && current.kind().delivers()) lanes.computeIfAbsent(s.id(), this::newLane);
+      return held;
     }
-    if (s.status() == Status.ACTIVE && s.kind().delivers()) lanes.computeIfAbsent(s.id(), this::newLane);
   }
 
   @Override
@@ -394,7 +436,9 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   }
 
   private void applyRemoved(String id) {
-    index.remove(id);
+    synchronized (changes) {
+      index.remove(id);
+    }
     if (leases != null && ownership.holds(id)) leases.giveBack(id); // give it back
     watermarks.remove(id);
     Lane lane = lanes.remove(id);
@@ -410,8 +454,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     recorder.flush();
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     if (!store.resume(halted.id(), now)) return Optional.empty();
-    Subscription active = halted.withStatus(Status.ACTIVE, now);
-    subscriptionChanged(active);
+    Subscription active = followStored(halted.withStatus(Status.ACTIVE, now));
     ops.recovered(active);
     return Optional.of(active);
   }
@@ -453,6 +496,12 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     recorder.flush();
   }
 
+  /** How many offered deliveries the lane of {@code id} holds unread (for tests of its bound). */
+  int inboxSize(String id) {
+    Lane lane = lanes.get(id);
+    return lane == null ? 0 : lane.inboxSize();
+  }
+
   /** Whether the index events are fanned out by holds {@code id} (for tests of its upkeep). */
   boolean indexes(String id) {
     return index.get(id).isPresent();
@@ -468,6 +517,11 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
 
   Clock clock() {
     return clock;
+  }
+
+  /** Now on the monotonic clock lanes wait on. */
+  long nanos() {
+    return nanos.getAsLong();
   }
 
   SendDelivery send() {

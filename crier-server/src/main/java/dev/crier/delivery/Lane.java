@@ -3,11 +3,11 @@ package dev.crier.delivery;
 import dev.crier.event.Dispatch;
 import dev.crier.subscription.Subscription;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -17,10 +17,18 @@ import org.slf4j.LoggerFactory;
  * The sender of one subscription's deliveries, on one virtual thread. It keeps only a window of
  * the next deliveries in memory and refills it from the database, so a backlog of millions costs
  * disk, not heap. Committed deliveries arrive through {@link #offer} (no polling delay); the
- * database is the truth the window is rebuilt from whenever the two could disagree.
+ * database is the truth the window is rebuilt from whenever the two could disagree. What it holds
+ * is bounded: at most {@link #WINDOW} deliveries and {@link #INBOX} offers; an offer beyond that
+ * is not kept, and the lane reads it from the database when it gets there.
+ *
+ * <p>Waits (for a retry, for the next delivery) are measured on the engine's monotonic clock from
+ * when they began, so stepping the wall clock neither stalls nor fires them; see {@link
+ * PendingDelivery#placed}.
  */
 abstract class Lane {
   static final int WINDOW = 256;
+  /** The most offered deliveries a lane holds unread; beyond it, it reads them from the database. */
+  static final int INBOX = 1024;
   /** An attempt is not started with less lease than this left. */
   private static final Duration MIN_ATTEMPT = Duration.ofMillis(200);
   private static final Duration IDLE_EXIT = Duration.ofSeconds(2);
@@ -30,6 +38,9 @@ abstract class Lane {
   protected volatile Subscription subscription;
   protected final ArrayDeque<PendingDelivery> window = new ArrayDeque<>();
   private final ConcurrentLinkedQueue<Dispatch> inbox = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger inboxSize = new AtomicInteger();
+  /** An offer was not kept (the inbox was full): the database has it. */
+  private volatile boolean overflowed;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition poked = lock.newCondition();
   private boolean pokedFlag;
@@ -44,6 +55,8 @@ abstract class Lane {
   /** The last attempt waited for a late lease renewal: look again shortly. */
   private boolean leaseLate;
   protected volatile boolean stopped;
+  /** The lane was stopped and its work ended (not cut short by an error): a successor may start. */
+  volatile boolean finished;
   private Thread thread;
 
   Lane(Engine engine, Subscription subscription) {
@@ -80,14 +93,28 @@ abstract class Lane {
     return subscription.id();
   }
 
-  /** Called (by the dispatcher, atomically with its map) with deliveries just committed. */
+  /**
+   * Called (by the dispatcher, atomically with its map) with deliveries just committed; those
+   * beyond the inbox's bound are left to the database, which the lane reads when it gets there.
+   */
   void offer(List<Dispatch> dispatches) {
-    inbox.addAll(dispatches);
+    for (Dispatch d : dispatches) {
+      if (inboxSize.get() >= INBOX) {
+        overflowed = true;
+        break;
+      }
+      inbox.add(d);
+      inboxSize.incrementAndGet();
+    }
     poke();
   }
 
+  int inboxSize() {
+    return inboxSize.get();
+  }
+
   boolean inboxEmpty() {
-    return inbox.isEmpty();
+    return inbox.isEmpty() && !overflowed;
   }
 
   void poke() {
@@ -142,9 +169,26 @@ abstract class Lane {
     else leaseLate = true;
     return null;
   }
-  /** Waits until poked, or until {@code until} on the engine's clock, or at most a second. */
-  protected void sleepUntil(Instant until) {
-    long millis = until == null ? 1_000 : Duration.between(engine.clock().instant(), until).toMillis();
+  /** Now on the engine's monotonic clock. */
+  protected long nanos() {
+    return engine.nanos();
+  }
+
+  /**
+   * {@code d} placed on the monotonic clock: a delivery read from the database waits at most as
+   * long as its schedule allows after its attempts so far (twice the step, the Retry-After cap).
+   */
+  protected PendingDelivery placed(PendingDelivery d) {
+    Duration longest =
+        d.attempts() == 0 || subscription.retrySchedule().exhaustedAfter(d.attempts())
+            ? Duration.ZERO
+            : subscription.retrySchedule().step(d.attempts()).multipliedBy(2);
+    return d.placed(nanos(), engine.clock().instant(), longest);
+  }
+
+  /** Waits until poked, or until {@code dueNanos} on the monotonic clock (null: a second), at most a second. */
+  protected void sleepUntil(Long dueNanos) {
+    long millis = dueNanos == null ? 1_000 : TimeUnit.NANOSECONDS.toMillis(dueNanos - nanos());
     if (millis <= 0) return;
     lock.lock();
     try {
@@ -159,7 +203,7 @@ abstract class Lane {
   }
 
   private void run() {
-    Instant idleSince = null;
+    Long idleSince = null;
     try {
       while (!stopped) {
         takeOffers();
@@ -174,15 +218,17 @@ abstract class Lane {
           continue;
         }
         if (idle()) {
-          Instant now = Instant.now();
+          long now = nanos();
           if (idleSince == null) idleSince = now;
-          else if (Duration.between(idleSince, now).compareTo(IDLE_EXIT) > 0 && engine.retire(this)) return;
+          else if (now - idleSince > IDLE_EXIT.toNanos() && engine.retire(this)) return;
         }
-        Instant wake = leaseLate ? engine.clock().instant().plusMillis(100) : nextWake();
+        Long wake = leaseLate ? Long.valueOf(nanos() + TimeUnit.MILLISECONDS.toNanos(100)) : nextWake();
         leaseLate = false;
         starved = window.isEmpty();
         sleepUntil(wake);
       }
+      finish();
+      finished = true;
     } catch (RuntimeException e) {
       log.error("lane {} stopped by an unexpected error; it restarts from the database", id(), e);
     } finally {
@@ -190,12 +236,20 @@ abstract class Lane {
     }
   }
 
+  /** Ends the lane's own work once it is stopped (its attempts in flight), before a successor may start. */
+  protected void finish() {}
+
   private void takeOffers() {
+    if (overflowed) {
+      overflowed = false;
+      more = true; // offers were left to the database
+    }
     Dispatch d;
     while ((d = inbox.poll()) != null) {
+      inboxSize.decrementAndGet();
       if (d.subSeq() <= loadedThrough) continue;
       if (!more && d.subSeq() == loadedThrough + 1 && window.size() < WINDOW) {
-        window.add(new PendingDelivery(d.subscriptionId(), d.subSeq(), d.event(), 0, d.event().receivedAt(), null));
+        window.add(new PendingDelivery(d.subscriptionId(), d.subSeq(), d.event(), 0, d.event().receivedAt(), null, nanos()));
         loadedThrough = d.subSeq();
       } else {
         more = true; // out of order or window full: the database has it
@@ -210,7 +264,7 @@ abstract class Lane {
       return true;
     } catch (dev.crier.storage.StorageUnavailableException e) {
       log.debug("lane {} cannot read the database: {}", id(), e.toString());
-      sleepUntil(engine.clock().instant().plusSeconds(1));
+      sleepUntil(nanos() + TimeUnit.SECONDS.toNanos(1));
       return false;
     }
   }
@@ -224,7 +278,7 @@ abstract class Lane {
 
   /** Takes a delivery loaded from the database into the lane. */
   protected void accept(PendingDelivery d) {
-    window.add(d);
+    window.add(placed(d));
   }
 
   /** Whether the lane has room for more deliveries from the database. */
@@ -237,9 +291,9 @@ abstract class Lane {
 
   /** True when the lane holds nothing at all (it may retire). */
   protected boolean idle() {
-    return window.isEmpty() && !more && inbox.isEmpty();
+    return window.isEmpty() && !more && inboxEmpty();
   }
 
-  /** When the lane must look again even if nobody pokes it; null for "in a second". */
-  protected abstract Instant nextWake();
+  /** When (on the monotonic clock) the lane must look again even if nobody pokes it; null for "in a second". */
+  protected abstract Long nextWake();
 }

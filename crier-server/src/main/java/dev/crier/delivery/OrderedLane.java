@@ -2,7 +2,6 @@ package dev.crier.delivery;
 
 import dev.crier.subscription.Subscription;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * One delivery in flight, in {@code sub_seq} order. A failure is retried on the schedule while
@@ -18,8 +17,7 @@ final class OrderedLane extends Lane {
   protected boolean step() {
     PendingDelivery d = window.peek();
     if (d == null) return false;
-    Instant now = engine.clock().instant();
-    if (d.nextAttemptAt().isAfter(now)) return false;
+    if (d.dueNanos() > nanos()) return false;
     Duration within = leaseLeft();
     if (within == null) return false;
     Subscription s = subscription;
@@ -36,8 +34,8 @@ final class OrderedLane extends Lane {
   }
 
   @Override
-  protected Instant nextWake() {
+  protected Long nextWake() {
     PendingDelivery head = window.peek();
-    return head == null ? null : head.nextAttemptAt();
+    return head == null ? null : head.dueNanos();
   }
 }

@@ -2,7 +2,6 @@ package dev.crier.delivery;
 
 import dev.crier.subscription.Subscription;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -15,7 +14,7 @@ final class UnorderedLane extends Lane {
   private record Completion(PendingDelivery delivery, Attempt attempt) {}
 
   private final PriorityQueue<PendingDelivery> retries =
-      new PriorityQueue<>(Comparator.comparing(PendingDelivery::nextAttemptAt));
+      new PriorityQueue<>(Comparator.comparingLong(PendingDelivery::dueNanos));
   private final ConcurrentLinkedQueue<Completion> done = new ConcurrentLinkedQueue<>();
   private int inFlight;
 
@@ -25,8 +24,9 @@ final class UnorderedLane extends Lane {
 
   @Override
   protected void accept(PendingDelivery d) {
-    if (d.nextAttemptAt().isAfter(engine.clock().instant())) retries.add(d);
-    else window.add(d);
+    PendingDelivery placed = placed(d);
+    if (placed.dueNanos() > nanos()) retries.add(placed);
+    else window.add(placed);
   }
 
   @Override
@@ -50,15 +50,15 @@ final class UnorderedLane extends Lane {
     }
     if (stopped) return progressed;
     Subscription s = subscription;
-    Instant now = engine.clock().instant();
+    long now = nanos();
     while (inFlight < s.maxInFlight()) {
       Duration within = leaseLeft();
       if (within == null) break;
       PendingDelivery next = null;
-      if (!retries.isEmpty() && !retries.peek().nextAttemptAt().isAfter(now)) next = retries.poll();
+      if (!retries.isEmpty() && retries.peek().dueNanos() <= now) next = retries.poll();
       else if (!window.isEmpty() && retries.size() < WINDOW) next = window.poll();
       if (next == null) break;
-      if (next.nextAttemptAt().isAfter(now)) {
+      if (next.dueNanos() > now) {
         retries.add(next);
         continue;
       }
@@ -92,7 +92,23 @@ final class UnorderedLane extends Lane {
   }
 
   @Override
-  protected Instant nextWake() {
-    return retries.isEmpty() || inFlight >= subscription.maxInFlight() ? null : retries.peek().nextAttemptAt();
+  protected Long nextWake() {
+    return retries.isEmpty() || inFlight >= subscription.maxInFlight() ? null : retries.peek().dueNanos();
+  }
+
+  /**
+   * Waits for the attempts still in flight and records their outcomes, so that a lane started
+   * after this one (the subscription turned ordered) never sends beside them.
+   */
+  @Override
+  protected void finish() {
+    while (inFlight > 0) {
+      Completion completion;
+      while ((completion = done.poll()) != null) {
+        inFlight--;
+        engine.judge(subscription, completion.delivery(), completion.attempt()); // a retry is read back from the database
+      }
+      if (inFlight > 0) sleepUntil(null);
+    }
   }
 }

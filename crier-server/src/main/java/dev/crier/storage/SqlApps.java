@@ -5,6 +5,7 @@ import dev.crier.app.AppStore;
 import dev.crier.app.Scope;
 import dev.crier.app.Token;
 import dev.crier.secrets.SecretBox;
+import dev.crier.subscription.Transition;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -65,24 +66,25 @@ public final class SqlApps implements AppStore {
   }
 
   @Override
-  public Optional<List<String>> deleteApp(String id) {
+  public Optional<List<String>> deleteApp(String id, Instant now) {
     return db.inTransaction(
         h -> {
           List<String> subscriptions =
               h.createQuery("SELECT id FROM subscriptions WHERE owner_app = :id").bind("id", id).mapTo(String.class).list();
-          deleteSubscriptions(h, subscriptions);
+          deleteSubscriptions(h, subscriptions, now);
           h.createUpdate("DELETE FROM tokens WHERE app_id = :id").bind("id", id).execute();
           int apps = h.createUpdate("DELETE FROM apps WHERE id = :id").bind("id", id).execute();
           return apps == 1 ? Optional.of(subscriptions) : Optional.<List<String>>empty();
         });
   }
 
-  private static void deleteSubscriptions(Handle h, List<String> ids) {
-    if (ids.isEmpty()) return;
-    for (String table : List.of("attempts", "deliveries", "broadcast_pending")) {
-      h.createUpdate("DELETE FROM " + table + " WHERE subscription_id IN (<ids>)").bindList("ids", ids).execute();
+  /** Deletes each as {@link Transition#DELETE} does: its open deliveries end cancelled with it. */
+  private static void deleteSubscriptions(Handle h, List<String> ids, Instant now) {
+    for (String id : ids) {
+      if (Transitions.apply(h, id, Transition.DELETE, now).isEmpty()) {
+        throw new IllegalStateException("subscription " + id + " could not be deleted");
+      }
     }
-    h.createUpdate("DELETE FROM subscriptions WHERE id IN (<ids>)").bindList("ids", ids).execute();
   }
 
   @Override
@@ -146,7 +148,7 @@ public final class SqlApps implements AppStore {
           if (tokens == 0) return Optional.<List<String>>empty();
           List<String> subscriptions =
               h.createQuery("SELECT id FROM subscriptions WHERE owner = :id").bind("id", tokenId).mapTo(String.class).list();
-          deleteSubscriptions(h, subscriptions);
+          deleteSubscriptions(h, subscriptions, now);
           return Optional.of(subscriptions);
         });
   }

@@ -13,6 +13,7 @@ import dev.crier.event.Dispatch;
 import dev.crier.event.Event;
 import dev.crier.event.FanOut;
 import dev.crier.event.NewEvent;
+import dev.crier.subscription.Transition;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -315,39 +316,40 @@ public final class SqlDeliveries implements DeliveryStore {
 
   @Override
   public boolean halt(Outcome failed, Instant now) {
-    return db.inTransaction(
-        h -> write(h, List.of(failed), false) == 1 && setStatus(h, failed.subscriptionId(), "active", "halted", now));
+    return recordWith(failed, Transition.HALT, now);
   }
 
   @Override
   public boolean disableGone(Outcome gone, Instant now) {
-    return db.inTransaction(
-        h -> write(h, List.of(gone), false) == 1 && setStatus(h, gone.subscriptionId(), "active", "disabled", now));
+    return recordWith(gone, Transition.GONE, now);
   }
 
-  private static boolean setStatus(Handle h, String id, String from, String to, Instant now) {
-    return h.createUpdate("UPDATE subscriptions SET status = :to, updated_at = :now WHERE id = :id AND status = :from")
-            .bind("id", id)
-            .bind("from", from)
-            .bind("to", to)
-            .bind("now", now.toEpochMilli())
-            .execute()
-        == 1;
+  /**
+   * Writes the attempt that causes {@code t} together with it, or neither: when the subscription
+   * is no longer active (disabled or deleted meanwhile) the attempt is logged and the delivery
+   * stays pending, so whatever comes next starts from it; when the delivery is no longer this
+   * node's to record, nothing is written.
+   */
+  private boolean recordWith(Outcome outcome, Transition t, Instant now) {
+    try {
+      return db.inTransaction(
+          h -> {
+            if (Transitions.begin(h, outcome.subscriptionId(), t, now).isEmpty()) {
+              write(h, List.of(new Outcome(outcome.subscriptionId(), outcome.subSeq(), DeliveryStatus.PENDING,
+                  outcome.attempts(), now, outcome.attempt())), false);
+              return false;
+            }
+            if (write(h, List.of(outcome), false) != 1) throw new Transitions.Refused();
+            return true;
+          });
+    } catch (Transitions.Refused e) {
+      return false;
+    }
   }
 
   @Override
   public boolean resume(String subscriptionId, Instant now) {
-    return db.inTransaction(
-        h -> {
-          if (!setStatus(h, subscriptionId, "halted", "active", now)) return false;
-          h.createUpdate(
-                  "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = :now,"
-                      + " updated_at = :now WHERE subscription_id = :id AND status = 'failed' AND " + OPEN)
-              .bind("id", subscriptionId)
-              .bind("now", now.toEpochMilli())
-              .execute();
-          return true;
-        });
+    return db.inTransaction(h -> Transitions.apply(h, subscriptionId, Transition.RESUME, now).isPresent());
   }
 
   @Override
@@ -496,12 +498,17 @@ public final class SqlDeliveries implements DeliveryStore {
           if (!db.dialect().tryChoreLock(h, PRUNE_CHORE)) return 0; // another node prunes now
           h.createUpdate(
                   "DELETE FROM attempts WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.subscription_id ="
-                      + " attempts.subscription_id AND d.sub_seq = attempts.sub_seq AND d.status = 'delivered'"
+                      + " attempts.subscription_id AND d.sub_seq = attempts.sub_seq AND d.status IN ('delivered', 'cancelled')"
                       + " AND d.updated_at < :cutoff)")
               .bind("cutoff", cutoff)
               .execute();
           int deliveries =
               h.createUpdate("DELETE FROM deliveries WHERE status = 'delivered' AND updated_at < :cutoff")
+                  .bind("cutoff", cutoff)
+                  .execute();
+          // a deleted subscription's cancelled deliveries stay in the log as long as delivered ones
+          deliveries +=
+              h.createUpdate("DELETE FROM deliveries WHERE status = 'cancelled' AND updated_at < :cutoff")
                   .bind("cutoff", cutoff)
                   .execute();
           // nodes not heard of for the whole retention period (they ran on data directories now gone)

@@ -11,6 +11,7 @@ import dev.crier.subscription.SignatureScheme;
 import dev.crier.subscription.Status;
 import dev.crier.subscription.Subscription;
 import dev.crier.subscription.SubscriptionStore;
+import dev.crier.subscription.Transition;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
@@ -131,12 +133,11 @@ public final class SqlSubscriptions implements SubscriptionStore {
 
   @Override
   public Optional<Subscription> find(String id) {
-    return db.withHandle(
-        h ->
-            h.createQuery("SELECT " + COLUMNS + " FROM subscriptions WHERE id = :id")
-                .bind("id", id)
-                .map(this::row)
-                .findOne());
+    return db.withHandle(h -> find(h, id));
+  }
+
+  private Optional<Subscription> find(Handle h, String id) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM subscriptions WHERE id = :id").bind("id", id).map(this::row).findOne();
   }
 
   @Override
@@ -186,29 +187,47 @@ public final class SqlSubscriptions implements SubscriptionStore {
   }
 
   @Override
-  public boolean delete(String id) {
+  public boolean delete(String id, Instant now) {
+    return transition(id, Transition.DELETE, now).isPresent();
+  }
+
+  @Override
+  public Optional<Subscription> transition(String id, Transition t, Instant now) {
     return db.inTransaction(
         h -> {
-          h.createUpdate("DELETE FROM attempts WHERE subscription_id = :id").bind("id", id).execute();
-          h.createUpdate("DELETE FROM deliveries WHERE subscription_id = :id").bind("id", id).execute();
-          h.createUpdate("DELETE FROM broadcast_pending WHERE subscription_id = :id").bind("id", id).execute();
-          return h.createUpdate("DELETE FROM subscriptions WHERE id = :id").bind("id", id).execute() == 1;
+          Optional<Subscription> before = t == Transition.DELETE ? find(h, id) : Optional.empty();
+          if (Transitions.apply(h, id, t, now).isEmpty()) return Optional.<Subscription>empty();
+          return t == Transition.DELETE ? before : find(h, id);
         });
   }
 
   @Override
-  public boolean changeStatus(String id, Status from, Status to, Instant now) {
+  public Optional<Subscription> change(String id, Instant now, UnaryOperator<Subscription> change) {
     return db.inTransaction(
-        h ->
-            h.createUpdate(
-                        "UPDATE subscriptions SET status = :to, updated_at = :now"
-                            + " WHERE id = :id AND status = :from")
-                    .bind("id", id)
-                    .bind("from", from.wire())
-                    .bind("to", to.wire())
-                    .bind("now", now.toEpochMilli())
-                    .execute()
-                == 1);
+        h -> {
+          // the row's lock first, so the change applies to the row as it is stored now and a
+          // concurrent change (a PATCH beside a rotation) waits and then applies to this one's result
+          if (h.createUpdate("UPDATE subscriptions SET updated_at = updated_at WHERE id = :id").bind("id", id).execute() != 1) {
+            return Optional.<Subscription>empty();
+          }
+          Subscription stored = find(h, id).orElseThrow();
+          Subscription changed = change.apply(stored);
+          bindFields(
+                  h.createUpdate(
+                      "UPDATE subscriptions SET name = :name, url = :url, events = :events,"
+                          + " filter = :filter, signature = :signature, ordered = :ordered,"
+                          + " max_in_flight = :max_in_flight, retry_schedule = :retry_schedule,"
+                          + " timeout_ms = :timeout_ms, subjects = :subjects, interval_ms = :interval_ms,"
+                          + " secret = :secret, previous_secret = :previous, previous_secret_expires_at = :expires,"
+                          + " updated_at = " + Transitions.BUMP + " WHERE id = :id"),
+                  changed)
+              .bind("secret", box.seal(changed.secrets().current()))
+              .bind("previous", box.seal(changed.secrets().previous()))
+              .bind("expires", millis(changed.secrets().previousExpiresAt()))
+              .bind("now", now.toEpochMilli())
+              .execute();
+          return find(h, id);
+        });
   }
 
   @Override

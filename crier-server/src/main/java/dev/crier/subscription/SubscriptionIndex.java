@@ -33,7 +33,13 @@ public final class SubscriptionIndex implements FanOut {
       Map<String, List<Subscription>> byPattern,
       Map<Kind, List<Subscription>> byKind) {}
 
+  /**
+   * Every subscription told of, disabled ones too (they hear nothing, but their version keeps an
+   * older change told late from bringing them back).
+   */
   private final Map<String, Subscription> byId = new ConcurrentHashMap<>();
+  /** Deleted subscriptions (ids are never reused): a change told after the delete is ignored. */
+  private final Set<String> deleted = ConcurrentHashMap.newKeySet();
   /** Bumped after every change to {@link #byId}; a lookup built from an older count is stale. */
   private final AtomicLong changes = new AtomicLong();
   private volatile Lookup lookup = new Lookup(-1, Map.of(), List.of(), Map.of(), Map.of(), Map.of());
@@ -43,15 +49,32 @@ public final class SubscriptionIndex implements FanOut {
     changes.incrementAndGet();
   }
 
-  /** Adds or replaces a subscription; a disabled one is removed. */
-  public void put(Subscription s) {
-    if (s.status() == Status.DISABLED) byId.remove(s.id());
-    else byId.put(s.id(), s);
+  /**
+   * Adds or replaces a subscription, unless a later version of it is held (two changes committed
+   * at once may be told in the other order; every commit to a row leaves a later
+   * {@code updated_at}) or it was deleted.
+   *
+   * @return the version held now; empty when it was deleted
+   */
+  public Optional<Subscription> put(Subscription s) {
+    Subscription held =
+        byId.compute(
+            s.id(),
+            (id, old) -> {
+              if (deleted.contains(id)) return null;
+              return old != null && old.updatedAt().isAfter(s.updatedAt()) ? old : s;
+            });
     changes.incrementAndGet();
+    return Optional.ofNullable(held);
   }
 
   public void remove(String id) {
-    byId.remove(id);
+    byId.compute(
+        id,
+        (k, old) -> {
+          deleted.add(k);
+          return null;
+        });
     changes.incrementAndGet();
   }
 
@@ -67,12 +90,13 @@ public final class SubscriptionIndex implements FanOut {
   /** Every subscription held, by id, with the time it last changed (to compare with the database). */
   public Map<String, java.time.Instant> versions() {
     Map<String, java.time.Instant> versions = new HashMap<>();
-    for (Subscription s : byId.values()) versions.put(s.id(), s.updatedAt());
+    for (Subscription s : byId.values()) if (s.status() != Status.DISABLED) versions.put(s.id(), s.updatedAt());
     return versions;
   }
 
+  /** The subscription if it hears events now (active or halted). */
   public Optional<Subscription> get(String id) {
-    return Optional.ofNullable(byId.get(id));
+    return Optional.ofNullable(byId.get(id)).filter(s -> s.status() != Status.DISABLED);
   }
 
   @Override
@@ -145,6 +169,7 @@ public final class SubscriptionIndex implements FanOut {
         Map<String, List<Subscription>> byPattern = new HashMap<>();
         Map<Kind, List<Subscription>> byKind = new java.util.EnumMap<>(Kind.class);
         for (Subscription s : byId.values()) {
+          if (s.status() == Status.DISABLED) continue;
           byKind.computeIfAbsent(s.kind(), k -> new ArrayList<>()).add(s);
           if (s.kind() == Kind.BROADCAST) {
             for (String type : s.subjects()) bySubjectType.computeIfAbsent(type, k -> new ArrayList<>()).add(s);

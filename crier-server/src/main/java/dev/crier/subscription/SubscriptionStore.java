@@ -44,11 +44,28 @@ public interface SubscriptionStore {
   /** The ids of every subscription that is not disabled, with the time each last changed. */
   java.util.Map<String, Instant> versions();
 
-  /** Deletes it with its deliveries and attempts, in one transaction; false when there was none. */
-  boolean delete(String id);
+  /**
+   * Deletes it, ending its open deliveries as cancelled in the same transaction (the delivery log
+   * keeps them); false when there was none.
+   */
+  boolean delete(String id, Instant now);
 
-  /** Moves {@code id} from {@code from} to {@code to}; false when it was not in {@code from}. */
-  boolean changeStatus(String id, Status from, Status to, Instant now);
+  /**
+   * Commits {@code transition} with the delivery rows it affects, in one transaction guarded by
+   * the status it starts from.
+   *
+   * @return the subscription as stored after it (before it, for a delete), or empty when the
+   *     transition may not start from the stored status, or there is none
+   */
+  Optional<Subscription> transition(String id, Transition transition, Instant now);
+
+  /**
+   * Applies {@code change} to the row as it is stored now, under its lock, and writes its fields
+   * and secrets (not its status): concurrent changes each apply to the other's result.
+   *
+   * @return the subscription as stored after it, or empty when there is none
+   */
+  Optional<Subscription> change(String id, Instant now, java.util.function.UnaryOperator<Subscription> change);
 
   void saveSecrets(String id, Secrets secrets, Instant now);
 }

@@ -67,41 +67,53 @@ public final class Webhooks {
     return s;
   }
 
+  /**
+   * Applies {@code spec} to the webhook as it is stored when the change commits (not to a copy
+   * read earlier), so a concurrent rotation or status change is kept.
+   */
   public synchronized Subscription update(Subscription current, WebhookSpec spec) {
     List<InvalidSubscriptionException.Problem> problems = new ArrayList<>();
     relayTaken(spec.url(), current.owner(), current.id()).ifPresent(reason -> problems.add(problem("url", reason)));
     if (spec.secret() != null) problems.add(problem("secret", "cannot be changed here; use rotate-secret"));
-    SignatureScheme signature = spec.signature() != null ? spec.signature() : current.signature();
-    if (spec.signature() != null && spec.signature().standardWebhooks() && !current.signature().standardWebhooks()) {
-      secretProblem(current.secrets().current(), SignatureScheme.STANDARD).ifPresent(
-          reason -> problems.add(problem("signature", "the current secret cannot sign Standard Webhooks (" + reason + "); rotate it first")));
-    }
-    check(spec, signature, problems);
+    check(spec, spec.signature() != null ? spec.signature() : current.signature(), problems);
     if (!problems.isEmpty()) throw new InvalidSubscriptionException(problems);
+    Instant now = now();
     Subscription updated =
-        new Subscription(
-            current.id(),
-            current.kind(),
-            or(spec.name(), current.name()),
-            or(spec.url(), current.url()),
-            spec.events() != null ? spec.events().stream().map(EventPattern::new).toList() : current.events(),
-            spec.filter() != null ? DataFilter.parse(spec.filter()).orElse(null) : current.filter(),
-            signature,
-            or(spec.ordered(), current.ordered()),
-            or(spec.maxInFlight(), current.maxInFlight()),
-            or(spec.retrySchedule(), current.retrySchedule()),
-            or(spec.timeout(), current.timeout()),
-            current.status(),
-            current.secrets(),
-            current.owner(),
-            current.subjects(),
-            current.interval(),
-            current.pattern(),
-            current.createdAt(),
-            now());
-    if (!store.update(updated)) throw new IllegalStateException("webhook " + current.id() + " vanished");
+        store.change(current.id(), now, stored -> changed(stored, spec, now))
+            .orElseThrow(() -> new IllegalStateException("webhook " + current.id() + " vanished"));
     listener.changed(updated);
     return updated;
+  }
+
+  /** {@code stored} with the fields {@code spec} gives; the rules that read the stored secret are checked here. */
+  private static Subscription changed(Subscription stored, WebhookSpec spec, Instant now) {
+    SignatureScheme signature = spec.signature() != null ? spec.signature() : stored.signature();
+    if (spec.signature() != null && spec.signature().standardWebhooks() && !stored.signature().standardWebhooks()) {
+      secretProblem(stored.secrets().current(), SignatureScheme.STANDARD).ifPresent(reason -> {
+        throw new InvalidSubscriptionException(List.of(problem("signature",
+            "the current secret cannot sign Standard Webhooks (" + reason + "); rotate it first")));
+      });
+    }
+    return new Subscription(
+        stored.id(),
+        stored.kind(),
+        or(spec.name(), stored.name()),
+        or(spec.url(), stored.url()),
+        spec.events() != null ? spec.events().stream().map(EventPattern::new).toList() : stored.events(),
+        spec.filter() != null ? DataFilter.parse(spec.filter()).orElse(null) : stored.filter(),
+        signature,
+        or(spec.ordered(), stored.ordered()),
+        or(spec.maxInFlight(), stored.maxInFlight()),
+        or(spec.retrySchedule(), stored.retrySchedule()),
+        or(spec.timeout(), stored.timeout()),
+        stored.status(),
+        stored.secrets(),
+        stored.owner(),
+        stored.subjects(),
+        stored.interval(),
+        stored.pattern(),
+        stored.createdAt(),
+        now);
   }
 
   /** Now, to the millisecond the database keeps, so an answer equals what a later read shows. */
@@ -121,23 +133,22 @@ public final class Webhooks {
     return store.list(Kind.WEBHOOK);
   }
 
+  /** Deletes it; its open deliveries end as cancelled in the same commit. */
   public boolean delete(String id) {
-    boolean deleted = store.delete(id);
+    boolean deleted = store.delete(id, now());
     if (deleted) listener.removed(id);
     return deleted;
   }
 
-  /** Sets a disabled (or active) webhook's status; false when it was halted (resume it instead). */
+  /**
+   * Enables or disables the webhook as {@link Transition} says: disabling a halted one puts its
+   * failed delivery back in line, so enabling it later continues there; empty when the stored
+   * status does not allow it (enabling a halted webhook: resume it instead).
+   */
   public Optional<Subscription> setEnabled(Subscription s, boolean enabled) {
-    Status target = enabled ? Status.ACTIVE : Status.DISABLED;
-    if (s.status() == target) return Optional.of(s);
-    Status from = enabled ? Status.DISABLED : s.status();
-    if (enabled && s.status() == Status.HALTED) return Optional.empty();
-    Instant now = now();
-    if (!store.changeStatus(s.id(), from, target, now)) return Optional.empty();
-    Subscription changed = s.withStatus(target, now);
-    listener.changed(changed);
-    return Optional.of(changed);
+    Optional<Subscription> changed = store.transition(s.id(), enabled ? Transition.ENABLE : Transition.DISABLE, now());
+    changed.ifPresent(listener::changed);
+    return changed;
   }
 
   /**
@@ -150,9 +161,10 @@ public final class Webhooks {
       throw new InvalidSubscriptionException(List.of(problem("secret", reason)));
     });
     Instant now = now();
-    Secrets rotated = new Secrets(secret, s.secrets().current(), now.plus(overlap));
-    store.saveSecrets(s.id(), rotated, now);
-    Subscription changed = s.withSecrets(rotated, now);
+    // the secret it replaces is the one stored when the rotation commits, not the one read before
+    Subscription changed =
+        store.change(s.id(), now, stored -> stored.withSecrets(new Secrets(secret, stored.secrets().current(), now.plus(overlap)), now))
+            .orElseThrow(() -> new IllegalStateException("webhook " + s.id() + " vanished"));
     listener.changed(changed);
     return changed;
   }

@@ -137,9 +137,9 @@ public final class Watches {
     return store.list(Kind.WATCH).stream().filter(s -> visible(s, owner)).toList();
   }
 
-  /** Deletes the watch with its queued deliveries; false when there was none. */
+  /** Deletes the watch; its queued deliveries end as cancelled. False when there was none. */
   public boolean delete(Subscription watch) {
-    boolean deleted = store.delete(watch.id());
+    boolean deleted = store.delete(watch.id(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
     if (deleted) listener.removed(watch.id());
     return deleted;
   }

@@ -11,15 +11,31 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A clock that tests move forward, so retry schedules of minutes and hours run in milliseconds.
- * It starts at the real time and moves with it; {@link #advance} jumps ahead and wakes the engine.
+ * It starts at the real time and moves with it; {@link #advance} jumps ahead (time passes: the
+ * wall and the monotonic clock move) and wakes the engine; {@link #step} sets only the wall clock
+ * back or forward, as NTP stepping the system clock does.
  */
 public final class ManualClock extends Clock implements AdvancingClock {
   private volatile Duration offset = Duration.ZERO;
+  private volatile long passedNanos;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   public void advance(Duration by) {
     offset = offset.plus(by);
+    passedNanos += by.toNanos();
     listeners.forEach(Runnable::run);
+  }
+
+  /** Steps the wall clock by {@code by} (negative: back) without any time passing. */
+  public void step(Duration by) {
+    offset = offset.plus(by);
+    listeners.forEach(Runnable::run);
+  }
+
+  /** The monotonic clock: real elapsed time plus what {@link #advance} added, never {@link #step}. */
+  @Override
+  public long nanoTime() {
+    return System.nanoTime() + passedNanos;
   }
 
   @Override

@@ -86,6 +86,7 @@ final class StatsRoutes {
     node.put("failed", c.failed());
     node.put("retrying", c.retrying());
     node.put("filtered", c.filtered());
+    node.put("cancelled", c.cancelled());
     if (latency != null) {
       node.put("p50_ms", latency.p50Ms());
       node.put("p95_ms", latency.p95Ms());

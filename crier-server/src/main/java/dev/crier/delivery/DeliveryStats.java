@@ -18,13 +18,14 @@ public interface DeliveryStats {
    */
   Stats over(DeliveryScope scope, Instant from, Duration bucket, int buckets);
 
-  /** How many outcomes of each kind. */
-  record Counts(long delivered, long failed, long retrying, long filtered) {
-    public static final Counts NONE = new Counts(0, 0, 0, 0);
+  /** How many outcomes of each kind; {@code cancelled}: still open when their subscription was deleted. */
+  record Counts(long delivered, long failed, long retrying, long filtered, long cancelled) {
+    public static final Counts NONE = new Counts(0, 0, 0, 0, 0);
 
     public Counts plus(Counts other) {
       return new Counts(
-          delivered + other.delivered, failed + other.failed, retrying + other.retrying, filtered + other.filtered);
+          delivered + other.delivered, failed + other.failed, retrying + other.retrying, filtered + other.filtered,
+          cancelled + other.cancelled);
     }
   }
 

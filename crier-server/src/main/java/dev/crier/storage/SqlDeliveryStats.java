@@ -48,19 +48,20 @@ public final class SqlDeliveryStats implements DeliveryStats {
   /**
    * One row per outcome in the window: subscription, outcome, bucket number and latency. A
    * delivery counts at its last attempt (filtered ones, never attempted, when they were
-   * filtered); pending deliveries count only once tried. Broadcast attempts (sub_seq 0) count
+   * filtered); pending deliveries count only once tried; cancelled ones when they were cancelled
+   * (their subscription deleted). Broadcast attempts (sub_seq 0) count
    * one by one. {@code updated_at} is never older than the last attempt, so it bounds the scan.
    * The scan reads the {@code (status, updated_at)} index, so its cost follows the window's
    * deliveries rather than the whole retention.
    */
   private static String outcomes(DeliveryScope scope) {
-    String at = "COALESCE(d.last_attempt_at, d.updated_at)";
+    String at = "CASE WHEN d.status = 'cancelled' THEN d.updated_at ELSE COALESCE(d.last_attempt_at, d.updated_at) END";
     return "WITH o AS ("
         + "SELECT d.subscription_id AS sid,"
         + " CASE WHEN d.status = 'pending' THEN 'retrying' ELSE d.status END AS outcome,"
         + " (" + at + " - :from) / :width AS b, d.last_duration_ms AS ms"
         // the status list lets both engines range-scan the (status, updated_at) index
-        + " FROM deliveries d WHERE d.status IN ('delivered', 'failed', 'pending', 'filtered')"
+        + " FROM deliveries d WHERE d.status IN ('delivered', 'failed', 'pending', 'filtered', 'cancelled')"
         + " AND (d.status <> 'pending' OR d.attempts > 0)"
         + " AND d.updated_at >= :from AND " + at + " >= :from AND " + at + " < :to"
         + scopeCondition("d.subscription_id", scope)
@@ -130,10 +131,11 @@ public final class SqlDeliveryStats implements DeliveryStats {
 
   private static Counts counts(String outcome, long n) {
     return switch (outcome) {
-      case "delivered" -> new Counts(n, 0, 0, 0);
-      case "failed" -> new Counts(0, n, 0, 0);
-      case "retrying" -> new Counts(0, 0, n, 0);
-      case "filtered" -> new Counts(0, 0, 0, n);
+      case "delivered" -> new Counts(n, 0, 0, 0, 0);
+      case "failed" -> new Counts(0, n, 0, 0, 0);
+      case "retrying" -> new Counts(0, 0, n, 0, 0);
+      case "filtered" -> new Counts(0, 0, 0, n, 0);
+      case "cancelled" -> new Counts(0, 0, 0, 0, n);
       default -> throw new IllegalStateException("unknown outcome " + outcome);
     };
   }

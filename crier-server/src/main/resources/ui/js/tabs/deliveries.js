@@ -6,7 +6,7 @@ import { state, allSubscriptions, describe, KINDS } from '../state.js';
 import { table, deliveryBadge, toast, exchange, facts } from '../ui.js';
 import { outcomesChart, latencyChart, OUTCOMES } from '../chart.js';
 
-const STATUSES = ['pending', 'delivered', 'failed', 'filtered'];
+const STATUSES = ['pending', 'delivered', 'failed', 'filtered', 'cancelled'];
 const LOG_EVERY_MS = 5000;
 const CHARTS_EVERY_MS = 15000;
 

@@ -184,7 +184,7 @@ class SubscriptionTransitionsTest {
     assertThat(logged(w.id(), "pending")).isEmpty();
     assertThat(logged(w.id(), "failed")).isEmpty();
     assertThat(logged(w.id(), "delivered")).hasSize(1);
-    assertThat(api.get("/v1/stats").json().toString()).contains("\"cancelled\"");
+    assertThat(api.get("/v1/stats").json().get("totals").get("cancelled").asInt()).isGreaterThanOrEqualTo(3);
   }
 
   @Test

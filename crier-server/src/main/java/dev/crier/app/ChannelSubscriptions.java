@@ -62,13 +62,16 @@ public final class ChannelSubscriptions {
 
   public Subscription update(Subscription current, Token token, App app, String channel, String callbackUrl) {
     check(token, app, channel, callbackUrl, false);
-    String newChannel = channel != null ? channel : current.name();
+    Instant now = now();
+    // onto the row as stored (its status, its secret), so a concurrent change is kept
     Subscription updated =
-        new Subscription(current.id(), current.kind(), newChannel, callbackUrl != null ? callbackUrl : current.url(),
-            List.of(new EventPattern(newChannel)), null, current.signature(), true, 1, current.retrySchedule(),
-            current.timeout(), current.status(), current.secrets(), current.owner(), List.of(), null, null,
-            current.createdAt(), now());
-    store.update(updated);
+        store.change(current.id(), now, s -> {
+              String newChannel = channel != null ? channel : s.name();
+              return new Subscription(s.id(), s.kind(), newChannel, callbackUrl != null ? callbackUrl : s.url(),
+                  List.of(new EventPattern(newChannel)), null, s.signature(), true, 1, s.retrySchedule(),
+                  s.timeout(), s.status(), s.secrets(), s.owner(), List.of(), null, null, s.createdAt(), now);
+            })
+            .orElseThrow(() -> new IllegalStateException("subscription " + current.id() + " vanished"));
     listener.changed(updated);
     return updated;
   }

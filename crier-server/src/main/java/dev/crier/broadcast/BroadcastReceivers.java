@@ -110,11 +110,13 @@ public final class BroadcastReceivers {
   }
 
   private Subscription save(Subscription c, String name, String url, List<String> subjects, Duration interval) {
+    Instant now = now();
+    // onto the row as stored (its secret, its status), so a concurrent reroll or disable is kept
     Subscription updated =
-        new Subscription(c.id(), c.kind(), name, url, c.events(), c.filter(), c.signature(), c.ordered(),
-            c.maxInFlight(), c.retrySchedule(), c.timeout(), c.status(), c.secrets(), c.owner(), subjects,
-            interval, c.pattern(), c.createdAt(), now());
-    store.update(updated);
+        store.change(c.id(), now, s -> new Subscription(s.id(), s.kind(), name, url, s.events(), s.filter(), s.signature(),
+                s.ordered(), s.maxInFlight(), s.retrySchedule(), s.timeout(), s.status(), s.secrets(), s.owner(), subjects,
+                interval, s.pattern(), s.createdAt(), now))
+            .orElseThrow(() -> new IllegalStateException("broadcast receiver " + c.id() + " vanished"));
     listener.changed(updated);
     return updated;
   }
@@ -143,8 +145,9 @@ public final class BroadcastReceivers {
   public Subscription reroll(Subscription s) {
     Instant now = now();
     Secrets fresh = Secrets.of(Secrets.randomHex());
-    store.saveSecrets(s.id(), fresh, now);
-    Subscription changed = s.withSecrets(fresh, now);
+    Subscription changed =
+        store.change(s.id(), now, stored -> stored.withSecrets(fresh, now))
+            .orElseThrow(() -> new IllegalStateException("broadcast receiver " + s.id() + " vanished"));
     listener.changed(changed);
     return changed;
   }

@@ -84,22 +84,6 @@ public final class SqlSubscriptions implements SubscriptionStore {
         .execute();
   }
 
-  @Override
-  public boolean update(Subscription s) {
-    return db.inTransaction(
-        h ->
-            bindFields(
-                        h.createUpdate(
-                            "UPDATE subscriptions SET name = :name, url = :url, events = :events,"
-                                + " filter = :filter, signature = :signature, ordered = :ordered,"
-                                + " max_in_flight = :max_in_flight, retry_schedule = :retry_schedule,"
-                                + " timeout_ms = :timeout_ms, subjects = :subjects, interval_ms = :interval_ms,"
-                                + " updated_at = :updated_at WHERE id = :id"),
-                        s)
-                    .execute()
-                == 1);
-  }
-
   private static Update bindFields(Update update, Subscription s) {
     return update
         .bind("id", s.id())
@@ -228,21 +212,6 @@ public final class SqlSubscriptions implements SubscriptionStore {
               .execute();
           return find(h, id);
         });
-  }
-
-  @Override
-  public void saveSecrets(String id, Secrets secrets, Instant now) {
-    db.inTransaction(
-        h ->
-            h.createUpdate(
-                    "UPDATE subscriptions SET secret = :secret, previous_secret = :previous,"
-                        + " previous_secret_expires_at = :expires, updated_at = :now WHERE id = :id")
-                .bind("id", id)
-                .bind("secret", box.seal(secrets.current()))
-                .bind("previous", box.seal(secrets.previous()))
-                .bind("expires", millis(secrets.previousExpiresAt()))
-                .bind("now", now.toEpochMilli())
-                .execute());
   }
 
   private Subscription row(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -28,9 +28,6 @@ public interface SubscriptionStore {
    */
   long nextNumber(Kind kind);
 
-  /** Replaces the stored fields (not status, secrets or sequence); false when there is none. */
-  boolean update(Subscription subscription);
-
   Optional<Subscription> find(String id);
 
   List<Subscription> list(Kind kind);
@@ -66,6 +63,4 @@ public interface SubscriptionStore {
    * @return the subscription as stored after it, or empty when there is none
    */
   Optional<Subscription> change(String id, Instant now, java.util.function.UnaryOperator<Subscription> change);
-
-  void saveSecrets(String id, Secrets secrets, Instant now);
 }

@@ -10,7 +10,6 @@ export const OUTCOMES = [
   { key: 'retrying', label: 'Retrying' },
   { key: 'failed', label: 'Failed' },
   { key: 'filtered', label: 'Filtered' },
-  { key: 'cancelled', label: 'Cancelled' },
 ];
 
 function el(tag, attrs = {}, text) {

@@ -21,13 +21,15 @@ public interface DeliveryStore {
 
   /**
    * Records the failure that exhausted the schedule and halts the subscription, in one
-   * transaction; false (nothing written) when the delivery is no longer this node's to record.
+   * transaction; false when the delivery is no longer this node's to record (nothing written) or
+   * the subscription is no longer active (the attempt is logged, the delivery stays pending).
    */
   boolean halt(Outcome failed, Instant now);
 
   /**
    * Records the attempt that got 410 Gone (the delivery stays pending) and disables the
-   * subscription; false (nothing written) when the delivery is no longer this node's to record.
+   * subscription; false when the delivery is no longer this node's to record (nothing written) or
+   * the subscription is no longer active (only the attempt is logged).
    */
   boolean disableGone(Outcome gone, Instant now);
 
@@ -48,6 +50,6 @@ public interface DeliveryStore {
   /** The delivery log across the subscriptions in the query's scope, newest first. */
   List<DeliveryView> search(DeliveryQuery query);
 
-  /** Deletes delivered deliveries, their attempts, and events nothing refers to, older than {@code before}. */
+  /** Deletes delivered and cancelled deliveries, their attempts, and events nothing refers to, older than {@code before}. */
   int prune(Instant before);
 }

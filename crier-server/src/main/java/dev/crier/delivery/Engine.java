@@ -346,7 +346,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
         return Outcome.Next.DONE;
       }
       recorder.flush();
-      if (!store.halt(failed, now)) return Outcome.Next.STOP; // the lease was lost meanwhile
+      if (!store.halt(failed, now)) return Outcome.Next.STOP; // disabled, deleted or the lease lost meanwhile
       followStored(s.withStatus(Status.HALTED, now));
       ops.halted(s, d.id(), describe(result));
       log.warn("webhook {} halted at delivery {}: {}", s.id(), d.id(), describe(result));

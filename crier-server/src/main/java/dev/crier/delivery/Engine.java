@@ -164,14 +164,16 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
             lanes.compute(
                 id,
                 (k, lane) -> {
-                  if (lane != null && lane.stopped) return lane; // its successor reads these from the database
-                  if (lane == null) {
-                    if (!ownership.holds(k)) {
-                      elsewhere.add(k); // another node's (or nobody's yet): it reads them from the database
-                      return lane;
-                    }
-                    lane = newLane(k, ownership.shared() ? null : watermarks.remove(k));
+                  if (lane != null && !lane.stopped) {
+                    lane.offer(list);
+                    return lane;
                   }
+                  if (!ownership.holds(k)) {
+                    elsewhere.add(k); // another node's (or nobody's yet): it reads them from the database
+                    return lane;
+                  }
+                  if (lane != null) return lane; // stopping: its successor reads them from the database
+                  lane = newLane(k, ownership.shared() ? null : watermarks.remove(k));
                   if (lane != null) lane.offer(list);
                   return lane;
                 }));

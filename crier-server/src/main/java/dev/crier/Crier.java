@@ -18,6 +18,7 @@ import dev.crier.app.ChannelSubscriptions;
 import dev.crier.storage.PgSignals;
 import dev.crier.storage.SqlApps;
 import dev.crier.storage.SqlLeases;
+import dev.crier.storage.SqlMasterKey;
 import dev.crier.storage.SqlBroadcasts;
 import dev.crier.storage.SqlDeliveries;
 import dev.crier.storage.SqlDeliveryStats;
@@ -58,6 +59,7 @@ public final class Crier implements AutoCloseable {
 
   private final Settings settings;
   private final Database db;
+  private final SqlMasterKey masterKey;
   private final Engine engine;
   private final FlushBroadcasts broadcasts;
   private final PublishEvents publisher;
@@ -68,6 +70,7 @@ public final class Crier implements AutoCloseable {
   private Crier(
       Settings settings,
       Database db,
+      SqlMasterKey masterKey,
       Engine engine,
       FlushBroadcasts broadcasts,
       PublishEvents publisher,
@@ -76,6 +79,7 @@ public final class Crier implements AutoCloseable {
       NodeIdentity identity) {
     this.settings = settings;
     this.db = db;
+    this.masterKey = masterKey;
     this.engine = engine;
     this.broadcasts = broadcasts;
     this.publisher = publisher;
@@ -88,13 +92,16 @@ public final class Crier implements AutoCloseable {
   public static Crier start(Settings settings, Clock clock) {
     settings.describe().forEach(line -> log.info("setting {}", line));
     AdminKey adminKey = AdminKey.load(settings.adminKey(), settings.dataDir());
-    SecretBox secrets = SecretBox.load(settings.masterKey(), settings.dataDir());
+    SecretBox secrets = SecretBox.load(settings.masterKey(), settings.previousMasterKey(), settings.dataDir());
     Database db = Database.open(settings);
+    SqlMasterKey masterKey = new SqlMasterKey(db, clock);
     Engine engine = null;
     NodeIdentity identity = null;
     FlushBroadcasts broadcasts = null;
     try {
       db.migrate();
+      masterKey.check(secrets);
+      masterKey.follow(secrets);
       PrometheusMeterRegistry metrics = metrics();
       EventCatalog catalog = new EventCatalog(new SqlEventTypes(db, clock));
       OperationalEvents.declare(catalog);
@@ -194,10 +201,11 @@ public final class Crier implements AutoCloseable {
       api.start("0.0.0.0", settings.port());
       cluster.serving(settings.publicUrl() != null ? settings.publicUrl() : NodeIdentity.hostName() + ":" + api.port());
       log.info("Crier listening on port {} ({})", api.port(), db.dialect());
-      return new Crier(settings, db, engine, broadcasts, publisher, api, adminKey, identity);
+      return new Crier(settings, db, masterKey, engine, broadcasts, publisher, api, adminKey, identity);
     } catch (RuntimeException e) {
       if (broadcasts != null) broadcasts.close();
       if (engine != null) engine.close();
+      masterKey.close();
       db.close();
       if (identity != null) identity.close();
       throw e;
@@ -248,6 +256,7 @@ public final class Crier implements AutoCloseable {
     publisher.close();
     broadcasts.close();
     engine.close();
+    masterKey.close();
     db.close();
     if (identity != null) identity.close();
   }

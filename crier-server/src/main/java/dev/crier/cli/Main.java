@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Webhooks, broadcasts, watches and channel subscriptions from one engine.",
-    subcommands = {ServeCommand.class, MigrateCommand.class, VerifyCommand.class, ListenCommand.class, PublishCommand.class, BenchCommand.class})
+    subcommands = {ServeCommand.class, MigrateCommand.class, RotateMasterKeyCommand.class, VerifyCommand.class, ListenCommand.class, PublishCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

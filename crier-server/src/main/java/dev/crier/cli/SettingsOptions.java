@@ -58,6 +58,9 @@ final class SettingsOptions {
   @Option(names = "--master-key", description = "base64 of 32 bytes sealing stored secrets; unset = generated once (CRIER_MASTER_KEY)")
   String masterKey;
 
+  @Option(names = "--previous-master-key", description = "during a key rotation, the other key accepted (CRIER_PREVIOUS_MASTER_KEY)")
+  String previousMasterKey;
+
   @Option(names = "--retention-days", description = "days delivered payloads are kept (CRIER_RETENTION_DAYS, default 30)")
   String retentionDays;
 
@@ -85,6 +88,7 @@ final class SettingsOptions {
     put(flags, Settings.Key.PUBLISH_QUEUE_EVENTS, publishQueueEvents);
     put(flags, Settings.Key.DB_POOL_SIZE, dbPoolSize);
     put(flags, Settings.Key.MASTER_KEY, masterKey);
+    put(flags, Settings.Key.PREVIOUS_MASTER_KEY, previousMasterKey);
     put(flags, Settings.Key.RETENTION_DAYS, retentionDays);
     put(flags, Settings.Key.WATCH_ALIASES, watchAliases);
     put(flags, Settings.Key.LEASE_SECONDS, leaseSeconds);

@@ -34,6 +34,7 @@ public record Settings(
     int publishQueueEvents,
     int dbPoolSize,
     String masterKey,
+    String previousMasterKey,
     int retentionDays,
     Map<String, String> watchAliases,
     int leaseSeconds) {
@@ -65,6 +66,11 @@ public record Settings(
     PUBLISH_QUEUE_EVENTS("20000"),
     DB_POOL_SIZE("8"),
     MASTER_KEY(null),
+    /**
+     * During a master key rotation, the other key a node accepts besides {@code MASTER_KEY}: it
+     * opens secrets sealed under either, and seals under the one the database names.
+     */
+    PREVIOUS_MASTER_KEY(null),
     RETENTION_DAYS("30"),
     /** {@code prefix=root} pairs, comma-separated, or {@code noah} for Noah's table. */
     WATCH_ALIASES(null),
@@ -86,7 +92,7 @@ public record Settings(
     }
 
     boolean secret() {
-      return this == ADMIN_KEY || this == DB_PASSWORD || this == MASTER_KEY;
+      return this == ADMIN_KEY || this == DB_PASSWORD || this == MASTER_KEY || this == PREVIOUS_MASTER_KEY;
     }
 
     String describe() {
@@ -126,7 +132,8 @@ public record Settings(
         integer(Key.MAX_BODY_BYTES, raw, 1024, 512 << 20),
         integer(Key.PUBLISH_QUEUE_EVENTS, raw, 1, 10_000_000),
         integer(Key.DB_POOL_SIZE, raw, 2, 200),
-        masterKey(raw.apply(Key.MASTER_KEY)),
+        masterKey(Key.MASTER_KEY, raw.apply(Key.MASTER_KEY)),
+        previousMasterKey(raw),
         integer(Key.RETENTION_DAYS, raw, 1, 3650),
         watchAliases(raw.apply(Key.WATCH_ALIASES)),
         integer(Key.LEASE_SECONDS, raw, 2, 600));
@@ -166,6 +173,7 @@ public record Settings(
     values.put(Key.PUBLISH_QUEUE_EVENTS, publishQueueEvents);
     values.put(Key.DB_POOL_SIZE, dbPoolSize);
     values.put(Key.MASTER_KEY, masterKey);
+    values.put(Key.PREVIOUS_MASTER_KEY, previousMasterKey);
     values.put(Key.RETENTION_DAYS, retentionDays);
     values.put(
         Key.WATCH_ALIASES,
@@ -232,7 +240,7 @@ public record Settings(
     return value;
   }
 
-  private static String masterKey(String value) {
+  private static String masterKey(Key key, String value) {
     if (value == null) return null;
     try {
       if (java.util.Base64.getDecoder().decode(value).length == 32) return value;
@@ -240,7 +248,17 @@ public record Settings(
       // reported below
     }
     throw new InvalidSettingException(
-        Key.MASTER_KEY.describe() + " must be the base64 of 32 random bytes (openssl rand -base64 32)");
+        key.describe() + " must be the base64 of 32 random bytes (openssl rand -base64 32)");
+  }
+
+  /** The previous key only beside a configured current one: alone it would seal nothing. */
+  private static String previousMasterKey(Function<Key, String> raw) {
+    String previous = masterKey(Key.PREVIOUS_MASTER_KEY, raw.apply(Key.PREVIOUS_MASTER_KEY));
+    if (previous != null && raw.apply(Key.MASTER_KEY) == null) {
+      throw new InvalidSettingException(
+          Key.PREVIOUS_MASTER_KEY.describe() + " needs " + Key.MASTER_KEY.describe() + " set too (the new key)");
+    }
+    return previous;
   }
 
   /**

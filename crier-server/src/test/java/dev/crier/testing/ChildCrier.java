@@ -59,6 +59,48 @@ public final class ChildCrier implements AutoCloseable {
 
   /** Starts a child (the previous one must be dead) and waits until it serves. */
   public ChildCrier start() {
+    CompletableFuture<Integer> announced = launch();
+    try {
+      port = announced.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      String what =
+          process.isAlive()
+              ? "did not announce its port within " + START_TIMEOUT
+              : "exited with code " + process.exitValue() + " before announcing its port";
+      kill();
+      throw new IllegalStateException("child Crier " + what + "; stderr ends with:\n" + stderrTail(), e);
+    }
+    return this;
+  }
+
+  /**
+   * Starts a child that should refuse to start, and waits until it exits.
+   *
+   * @return its exit code
+   * @throws IllegalStateException if it serves instead (it is killed first)
+   */
+  public int startExpectingRefusal() {
+    CompletableFuture<Integer> announced = launch();
+    try {
+      announced.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      return awaitExit(20, "closing its output"); // it exited, or is about to
+    } catch (TimeoutException e) {
+      kill();
+      throw new IllegalStateException("child Crier neither served nor exited within " + START_TIMEOUT);
+    }
+    kill();
+    throw new IllegalStateException("child Crier started instead of refusing; stderr ends with:\n" + stderrTail());
+  }
+
+  /** Starts the child process; the future completes with its port once it announces it. */
+  private CompletableFuture<Integer> launch() {
     if (process != null && process.isAlive()) throw new IllegalStateException("a child is already running");
     int run = started.size() + 1;
     ProcessBuilder builder =
@@ -97,20 +139,7 @@ public final class ChildCrier implements AutoCloseable {
         .daemon(true)
         .name("child-crier-stdout-" + run)
         .start(() -> copyStdout(child, run, announced));
-    try {
-      port = announced.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (ExecutionException | TimeoutException e) {
-      String what =
-          process.isAlive()
-              ? "did not announce its port within " + START_TIMEOUT
-              : "exited with code " + process.exitValue() + " before announcing its port";
-      kill();
-      throw new IllegalStateException("child Crier " + what + "; stderr ends with:\n" + stderrTail(), e);
-    }
-    return this;
+    return announced;
   }
 
   private void copyStdout(Process child, int run, CompletableFuture<Integer> announced) {

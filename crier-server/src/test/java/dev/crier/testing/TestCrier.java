@@ -76,6 +76,13 @@ public final class TestCrier implements AutoCloseable {
     crier = Crier.start(Settings.load(Map.of(), overrides), clock);
   }
 
+  /** Restarts with {@code key} set to {@code value} (null: unset) from now on. */
+  public void restartWith(Settings.Key key, String value) {
+    if (value == null) overrides.remove(key);
+    else overrides.put(key, value);
+    restart();
+  }
+
   /** The settings this Crier runs with, as flags would give them. */
   public Map<Settings.Key, String> settings() {
     return Map.copyOf(overrides);

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.HandleCallback;
@@ -112,12 +113,45 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs the callback in one transaction. A transaction the database aborted to break a deadlock
+   * or a serialization conflict wrote nothing, so it is run again, up to {@value #ATTEMPTS} times
+   * after a random pause that grows each time (two transactions that deadlocked once, retried at
+   * once, would meet again); the callback must therefore only touch the database. When retries
+   * run out the caller gets {@link StorageUnavailableException} (a 503), never a raw SQL error.
+   */
   public <R> R inTransaction(HandleCallback<R, RuntimeException> callback) {
-    try {
-      return jdbi.inTransaction(callback);
-    } catch (RuntimeException e) {
-      throw translate(e);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return jdbi.inTransaction(callback);
+      } catch (RuntimeException e) {
+        if (!aborted(e)) throw translate(e);
+        if (attempt == ATTEMPTS) {
+          throw new StorageUnavailableException(
+              "the database aborted the transaction " + ATTEMPTS + " times (deadlock or serialization failure)", e);
+        }
+        log.debug("transaction aborted by the database (attempt {}), retrying: {}", attempt, e.toString());
+        pause(attempt);
+      }
     }
+  }
+
+  private static final int ATTEMPTS = 6;
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L << attempt)); // up to 10, 20, ... 160 ms
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageUnavailableException("interrupted while retrying an aborted transaction", e);
+    }
+  }
+
+  private boolean aborted(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql && dialect.isAborted(sql)) return true;
+    }
+    return false;
   }
 
   private RuntimeException translate(RuntimeException e) {
@@ -127,6 +161,8 @@ public final class Database implements AutoCloseable {
         return new StorageUnavailableException("the database is unavailable: " + cause.getMessage(), e);
       }
     }
+    // outside a transaction of its own a statement is not re-run (those before it committed)
+    if (aborted(e)) return new StorageUnavailableException("the database aborted the statement: " + e.getMessage(), e);
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof SQLException sql && dialect.isRefused(sql)) {
         return new StorageRefusedException("the database refused the data: " + reason(sql), e);

@@ -92,4 +92,32 @@ public enum Dialect {
       case SQLITE -> e.getErrorCode() == 5 || e.getErrorCode() == 6;
     };
   }
+
+  /**
+   * Whether the database aborted the transaction to break a deadlock (40P01) or because it could
+   * not be serialized (40001): nothing was written, and running it again is safe. SQLite has one
+   * writer and never reports either.
+   */
+  boolean isAborted(java.sql.SQLException e) {
+    String state = e.getSQLState();
+    return this == POSTGRESQL && ("40P01".equals(state) || "40001".equals(state));
+  }
+
+  /**
+   * What a query that locks one receiver's rows must end with so that it locks them in {@code
+   * column}'s byte order, the order writers lock them in (see {@link #BYTE_ORDER}); SQLite locks
+   * the whole file instead of rows.
+   */
+  String lockedInOrderOf(String column) {
+    return switch (this) {
+      case POSTGRESQL -> " ORDER BY " + column + " COLLATE \"C\" FOR UPDATE";
+      case SQLITE -> "";
+    };
+  }
+
+  /** Text in UTF-8 byte order: PostgreSQL's {@code COLLATE "C"}, and SQLite's own. */
+  static final java.util.Comparator<String> BYTE_ORDER =
+      (a, b) ->
+          java.util.Arrays.compareUnsigned(
+              a.getBytes(java.nio.charset.StandardCharsets.UTF_8), b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 }

@@ -25,9 +25,16 @@ public final class SqlBroadcasts implements BroadcastStore {
 
   private record Row(String receiver, String key, String type, String url, String lastEvent, long seq) {}
 
+  /** Rows in the order every transaction locks them in: by receiver, then subject, as bytes. */
+  private static final Comparator<Row> LOCK_ORDER =
+      Comparator.comparing(Row::receiver, Dialect.BYTE_ORDER).thenComparing(Row::key, Dialect.BYTE_ORDER);
+
   /**
    * Inside the publish transaction: one upsert per (receiver, subject) of the batch, keeping the
    * latest event; several events on one subject in a batch collapse to the last before writing.
+   * The upserts go in {@link #LOCK_ORDER}, the order {@link #take} locks a receiver's rows in: in
+   * event order, a commit and a flush (or two commits) each held a row the other wanted, and
+   * PostgreSQL aborted one of them as a deadlock.
    */
   static void coalesce(
       Handle h, Collection<NewEvent> events, Map<String, Long> seqs, Map<String, FanOut.Targets> targetsOf, Instant now) {
@@ -44,6 +51,8 @@ public final class SqlBroadcasts implements BroadcastStore {
       }
     }
     if (rows.isEmpty()) return;
+    List<Row> ordered = new ArrayList<>(rows.values());
+    ordered.sort(LOCK_ORDER);
     long at = now.toEpochMilli();
     Rows.batch(h,
         "INSERT INTO broadcast_pending (subscription_id, subject_key, subject_type, subject_url,"
@@ -51,7 +60,7 @@ public final class SqlBroadcasts implements BroadcastStore {
             + " ON CONFLICT (subscription_id, subject_key) DO UPDATE SET subject_type = excluded.subject_type,"
             + " subject_url = excluded.subject_url, last_event = excluded.last_event,"
             + " event_seq = excluded.event_seq, updated_at = excluded.updated_at",
-        rows.values(),
+        ordered,
         (statement, r) -> {
           statement.setString(1, r.receiver());
           statement.setString(2, r.key());
@@ -68,7 +77,9 @@ public final class SqlBroadcasts implements BroadcastStore {
     return db.inTransaction(
         h ->
             h.createQuery(
-                    "DELETE FROM broadcast_pending WHERE subscription_id = :id"
+                    "DELETE FROM broadcast_pending WHERE subscription_id = :id AND subject_key IN"
+                        + " (SELECT subject_key FROM broadcast_pending WHERE subscription_id = :id"
+                        + db.dialect().lockedInOrderOf("subject_key") + ")"
                         + " RETURNING subject_type, subject_url, last_event, event_seq")
                 .bind("id", receiverId)
                 .map((rs, ctx) -> Map.entry(rs.getLong("event_seq"),

@@ -163,12 +163,22 @@ abstract class Lane {
    * lane must not send now (it stops when the lease is gone, and waits while a renewal is late).
    */
   protected Duration leaseLeft() {
-    Duration left = engine.ownership().remaining(id());
-    if (left.compareTo(MIN_ATTEMPT) >= 0) return left;
+    Duration left = sendableFor();
+    if (left != null) return left;
     if (!engine.ownership().holds(id())) stopped = true;
     else leaseLate = true;
     return null;
   }
+
+  /**
+   * How long an attempt starting now may take by the lease, or null when none may start; asked
+   * again just before each request goes out (from any thread: it only reads).
+   */
+  protected Duration sendableFor() {
+    Duration left = engine.ownership().remaining(id());
+    return left.compareTo(MIN_ATTEMPT) >= 0 ? left : null;
+  }
+
   /** Now on the engine's monotonic clock. */
   protected long nanos() {
     return engine.nanos();

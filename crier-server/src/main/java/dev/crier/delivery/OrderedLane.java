@@ -1,7 +1,6 @@
 package dev.crier.delivery;
 
 import dev.crier.subscription.Subscription;
-import java.time.Duration;
 
 /**
  * One delivery in flight, in {@code sub_seq} order. A failure is retried on the schedule while
@@ -18,11 +17,11 @@ final class OrderedLane extends Lane {
     PendingDelivery d = window.peek();
     if (d == null) return false;
     if (d.dueNanos() > nanos()) return false;
-    Duration within = leaseLeft();
-    if (within == null) return false;
+    if (leaseLeft() == null) return false;
     Subscription s = subscription;
     int number = d.attempts() + 1;
-    Attempt attempt = engine.send().attempt(s, d, number, false, within);
+    Attempt attempt = engine.send().attempt(s, d, number, false, this::sendableFor);
+    if (attempt == null) return leaseLeft() != null; // the lease ran short before sending: check it again
     Outcome.Next next = engine.judge(s, d, attempt);
     window.poll();
     switch (next) {

@@ -9,6 +9,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.Optional;
 
 /** Makes one attempt of one delivery: builds and signs the request, sends it, keeps the log entry. */
@@ -34,21 +35,33 @@ final class SendDelivery {
    * {@link SendResult.Failed.Kind#FILTERED} with the reason.
    */
   Attempt attempt(Subscription s, PendingDelivery d, int number, boolean redelivery) {
-    return attempt(s, d, number, redelivery, s.timeout());
+    return attempt(s, d, number, redelivery, s::timeout);
   }
 
   /**
-   * Makes one attempt that ends (answered or abandoned) within {@code within}: a lane's lease
-   * may not outlive its attempt, so the subscription's timeout is cut to what the lease allows.
+   * Makes one attempt that ends (answered or abandoned) within what {@code leaseLeft} allows
+   * when it is asked, just before the request goes out: a lane's lease may not outlive its
+   * attempt, and the audience check and the body come first and take time of their own (an app
+   * token's check reads the database), so a budget measured before them could let the attempt
+   * end after the lease.
+   *
+   * @param leaseLeft how long the attempt may take from now, or null when it must not be sent
+   * @return the attempt, or null when it was not sent because the lease no longer allows it
+   *     (nothing happened; the delivery stays as it was)
    */
-  Attempt attempt(Subscription s, PendingDelivery d, int number, boolean redelivery, Duration within) {
+  Attempt attempt(Subscription s, PendingDelivery d, int number, boolean redelivery, Supplier<Duration> leaseLeft) {
     var refusal = audience.refusal(s, d.event());
     if (refusal.isPresent()) {
+      // a verdict is written like an outcome, under the same fence: an owner that lost the
+      // lease meanwhile writes nothing
+      if (leaseLeft.get() == null) return null;
       return new Attempt(number, redelivery, clock.instant(), List.of(), null,
           new SendResult.Failed(SendResult.Failed.Kind.FILTERED, refusal.get(), Duration.ZERO));
     }
     byte[] body = d.sentBody() != null ? d.sentBody() : body(s, d.event());
     List<Map.Entry<String, String>> headers = request.headers(s, d.id(), d.event().type(), body, redelivery);
+    Duration within = leaseLeft.get();
+    if (within == null) return null;
     Instant at = clock.instant();
     SendResult result;
     try {

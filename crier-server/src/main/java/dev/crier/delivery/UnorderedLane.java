@@ -42,6 +42,10 @@ final class UnorderedLane extends Lane {
       inFlight--;
       progressed = true;
       Subscription s = subscription;
+      if (completion.attempt() == null) { // not sent: the lease ran short first
+        retries.add(completion.delivery());
+        continue;
+      }
       switch (engine.judge(s, completion.delivery(), completion.attempt())) {
         case Outcome.Next.Done ignored -> {}
         case Outcome.Next.Retry retry -> retries.add(retry.delivery());
@@ -52,8 +56,7 @@ final class UnorderedLane extends Lane {
     Subscription s = subscription;
     long now = nanos();
     while (inFlight < s.maxInFlight()) {
-      Duration within = leaseLeft();
-      if (within == null) break;
+      if (leaseLeft() == null) break;
       PendingDelivery next = null;
       if (!retries.isEmpty() && retries.peek().dueNanos() <= now) next = retries.poll();
       else if (!window.isEmpty() && retries.size() < WINDOW) next = window.poll();
@@ -64,18 +67,18 @@ final class UnorderedLane extends Lane {
       }
       inFlight++;
       progressed = true;
-      send(s, next, within);
+      send(s, next);
     }
     return progressed;
   }
 
-  private void send(Subscription s, PendingDelivery d, Duration within) {
+  private void send(Subscription s, PendingDelivery d) {
     Thread.ofVirtual()
         .start(
             () -> {
               Attempt attempt;
               try {
-                attempt = engine.send().attempt(s, d, d.attempts() + 1, false, within);
+                attempt = engine.send().attempt(s, d, d.attempts() + 1, false, this::sendableFor);
               } catch (RuntimeException e) {
                 attempt =
                     new Attempt(d.attempts() + 1, false, engine.clock().instant(), java.util.List.of(), null,

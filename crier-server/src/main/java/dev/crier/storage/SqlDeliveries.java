@@ -229,6 +229,7 @@ public final class SqlDeliveries implements DeliveryStore {
    */
   private int write(Handle h, List<Outcome> outcomes, boolean anyStatus) {
     boolean fenced = !anyStatus && node != null;
+    if (fenced) lockLeases(h, outcomes);
     int[] counts =
         Rows.batch(h,
             outcomeUpdate(anyStatus, fenced),
@@ -262,6 +263,27 @@ public final class SqlDeliveries implements DeliveryStore {
     int written = 0;
     for (int count : counts) written += count;
     return written;
+  }
+
+  /**
+   * Holds this node's leases on the outcomes' subscriptions (those it still owns) until the
+   * transaction ends, so the fence in {@link #outcomeUpdate} stays true until the outcomes are
+   * committed. Without the lock the check and the write were not atomic: a claimer could take
+   * the lease between them and read the delivery as still pending (the write is not committed),
+   * send it itself, and then have this node's stale outcome land over its own. A claimer that
+   * meets a row locked here skips it ({@code SKIP LOCKED}) and renewals wait for the commit.
+   * Rows are locked in id order, the order {@link SqlLeases#renew} locks them in.
+   */
+  private void lockLeases(Handle h, List<Outcome> outcomes) {
+    java.util.SortedSet<String> ids = new java.util.TreeSet<>();
+    for (Outcome o : outcomes) ids.add(o.subscriptionId());
+    h.createQuery(
+            "SELECT subscription_id FROM leases WHERE owner = :node AND subscription_id IN (<ids>)"
+                + " ORDER BY subscription_id FOR SHARE")
+        .bind("node", node)
+        .bindList("ids", List.copyOf(ids))
+        .mapTo(String.class)
+        .list();
   }
 
   /** An attempt to log: of a delivery, or (sub_seq 0) of a broadcast receiver. */

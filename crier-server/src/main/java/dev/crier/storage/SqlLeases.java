@@ -41,14 +41,19 @@ public final class SqlLeases implements LeaseStore {
                 .execute());
   }
 
+  /**
+   * Renews every lease this node owns, locking them in id order: outcome writes hold some of
+   * them {@code FOR SHARE} in that order too (see SqlDeliveries), so the two never deadlock.
+   */
   @Override
   public Set<String> renew(String node, Duration lease) {
     return db.withHandle(
         h ->
             new HashSet<>(
                 h.createQuery(
-                        "UPDATE leases SET expires_at = " + now + " + :lease WHERE owner = :node"
-                            + " RETURNING subscription_id")
+                        "UPDATE leases SET expires_at = " + now + " + :lease WHERE subscription_id IN"
+                            + " (SELECT subscription_id FROM leases WHERE owner = :node ORDER BY subscription_id"
+                            + " FOR UPDATE) AND owner = :node RETURNING subscription_id")
                     .bind("node", node)
                     .bind("lease", lease.toMillis())
                     .mapTo(String.class)

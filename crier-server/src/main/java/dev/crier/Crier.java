@@ -47,6 +47,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,7 @@ public final class Crier implements AutoCloseable {
   private final HttpApi api;
   private final AdminKey adminKey;
   private final NodeIdentity identity;
+  private final CompletableFuture<String> failure;
 
   private Crier(
       Settings settings,
@@ -76,7 +78,9 @@ public final class Crier implements AutoCloseable {
       PublishEvents publisher,
       HttpApi api,
       AdminKey adminKey,
-      NodeIdentity identity) {
+      NodeIdentity identity,
+      CompletableFuture<String> failure) {
+    this.failure = failure;
     this.settings = settings;
     this.db = db;
     this.masterKey = masterKey;
@@ -95,6 +99,7 @@ public final class Crier implements AutoCloseable {
     SecretBox secrets = SecretBox.load(settings.masterKey(), settings.previousMasterKey(), settings.dataDir());
     Database db = Database.open(settings);
     SqlMasterKey masterKey = new SqlMasterKey(db, clock);
+    CompletableFuture<String> failure = new CompletableFuture<>();
     Engine engine = null;
     NodeIdentity identity = null;
     FlushBroadcasts broadcasts = null;
@@ -118,7 +123,8 @@ public final class Crier implements AutoCloseable {
                   node,
                   NodeIdentity.hostName() + ":" + settings.port(),
                   Duration.ofSeconds(settings.leaseSeconds()),
-                  metrics)
+                  metrics,
+                  failure::complete)
               : Cluster.alone(subscriptions);
       SqlDeliveries deliveries = new SqlDeliveries(db, node);
       SubscriptionIndex index = new SubscriptionIndex(subscriptions.listEnabled());
@@ -201,7 +207,7 @@ public final class Crier implements AutoCloseable {
       api.start("0.0.0.0", settings.port());
       cluster.serving(settings.publicUrl() != null ? settings.publicUrl() : NodeIdentity.hostName() + ":" + api.port());
       log.info("Crier listening on port {} ({})", api.port(), db.dialect());
-      return new Crier(settings, db, masterKey, engine, broadcasts, publisher, api, adminKey, identity);
+      return new Crier(settings, db, masterKey, engine, broadcasts, publisher, api, adminKey, identity, failure);
     } catch (RuntimeException e) {
       if (broadcasts != null) broadcasts.close();
       if (engine != null) engine.close();
@@ -240,6 +246,14 @@ public final class Crier implements AutoCloseable {
 
   public List<HttpApi.Route> routes() {
     return api.routes();
+  }
+
+  /**
+   * Completes, with a one-line reason, when this node must stop on its own: another process took
+   * its node id while it ran (it has stopped sending already). {@code crier serve} then exits.
+   */
+  public CompletableFuture<String> failure() {
+    return failure;
   }
 
   public Database database() {

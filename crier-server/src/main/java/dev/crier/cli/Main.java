@@ -1,6 +1,7 @@
 package dev.crier.cli;
 
 import dev.crier.config.InvalidSettingException;
+import dev.crier.delivery.DuplicateNodeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,12 +18,12 @@ public final class Main implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The CLI, with a bad setting reported by name (exit code 2) instead of a stack trace. */
+  /** The CLI, with a bad setting (or a node id another process runs under) reported by name (exit code 2) instead of a stack trace. */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(
         (e, command, parsed) -> {
-          if (!(e instanceof InvalidSettingException)) throw e;
+          if (!(e instanceof InvalidSettingException || e instanceof DuplicateNodeException)) throw e;
           command.getErr().println("crier: " + e.getMessage());
           return 2;
         });

@@ -18,13 +18,14 @@ final class ServeCommand implements Callable<Integer> {
     Settings settings = options.load();
     Crier crier = Crier.start(settings, Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  crier.close();
-                  stopped.countDown();
-                }));
+    Thread hook =
+        new Thread(
+            () -> {
+              crier.close();
+              stopped.countDown();
+            });
+    Runtime.getRuntime().addShutdownHook(hook);
+    crier.failure().thenAccept(reason -> stopped.countDown());
     System.out.println("Crier " + Version.current() + " is running at " + crier.url());
     System.out.println("  API explorer: " + crier.url() + "/docs");
     String key = crier.generatedAdminKey();
@@ -35,6 +36,15 @@ final class ServeCommand implements Callable<Integer> {
     }
     System.out.flush();
     stopped.await();
-    return 0;
+    String reason = crier.failure().getNow(null);
+    if (reason == null) return 0;
+    System.err.println("crier: " + reason);
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      crier.close();
+    } catch (IllegalStateException e) {
+      // stopping already: the hook closes it
+    }
+    return 1;
   }
 }

@@ -33,6 +33,8 @@ public final class Cluster {
    * @param address where it serves (for the {@code nodes} table)
    * @param lease how long a lease lasts without renewal
    * @param meters where the node's lease metrics go
+   * @param onDuplicate told (with a one-line reason) when another process took this node's id
+   *     while it ran: the node has stopped sending, and the process should stop
    */
   public static Cluster shared(
       LeaseStore leases,
@@ -41,8 +43,9 @@ public final class Cluster {
       String node,
       String address,
       Duration lease,
-      MeterRegistry meters) {
-    return new Cluster(new Leases(leases, signals, node, address, lease, meters), signals, subscriptions);
+      MeterRegistry meters,
+      java.util.function.Consumer<String> onDuplicate) {
+    return new Cluster(new Leases(leases, signals, node, address, lease, meters, onDuplicate), signals, subscriptions);
   }
 
   /**

@@ -10,8 +10,23 @@ import java.util.Set;
  */
 public interface LeaseStore {
 
-  /** Records that {@code node} (reachable at {@code address}) is alive now. */
-  void heartbeat(String node, String address);
+  /**
+   * Makes {@code node}'s row this process's ({@code token}, random per process), unless another
+   * live process heartbeats under the same id: a row whose heartbeat is younger than {@code
+   * lease} and has another token is watched for {@code settle}, and if it moves on meanwhile
+   * the id is taken (a copied data directory). One that stands still is this node's previous
+   * run, dead.
+   *
+   * @return false when another live process holds the id
+   */
+  boolean join(String node, String token, String address, Duration lease, Duration settle);
+
+  /**
+   * Records that {@code node} (reachable at {@code address}) is alive now.
+   *
+   * @return false when the row carries another process's token: another process took this id
+   */
+  boolean heartbeat(String node, String token, String address);
 
   /** Extends every lease {@code node} owns to now + {@code lease}; the ids it still owns. */
   Set<String> renew(String node, Duration lease);

@@ -56,13 +56,25 @@ final class Leases implements Ownership, Signals.Handler {
   private final Counter lostLeases;
   private final Counter shedLeases;
   private final Counter failedTicks;
+  /** This process's heartbeat token: another process under the same node id writes another. */
+  private final String token = java.util.UUID.randomUUID().toString();
+  private final java.util.function.Consumer<String> onDuplicate;
+  private volatile boolean duplicate;
   private volatile Engine engine;
   private volatile boolean running = true;
   private boolean adopted;
   private Thread thread;
 
-  Leases(LeaseStore store, Signals signals, String node, String address, Duration lease, MeterRegistry meters) {
+  Leases(
+      LeaseStore store,
+      Signals signals,
+      String node,
+      String address,
+      Duration lease,
+      MeterRegistry meters,
+      java.util.function.Consumer<String> onDuplicate) {
     this.store = store;
+    this.onDuplicate = onDuplicate;
     this.signals = signals;
     this.node = node;
     this.address = address;
@@ -76,8 +88,18 @@ final class Leases implements Ownership, Signals.Handler {
     failedTicks = meters.counter("crier.lease.ticks.failed");
   }
 
+  /**
+   * Joins the cluster under this node's id, then starts ticking.
+   *
+   * @throws DuplicateNodeException when another live process runs under the same id
+   */
   void start(Engine engine) {
     this.engine = engine;
+    // three ticks of the other process's: a live one heartbeats meanwhile, a dead one cannot
+    if (!store.join(node, token, address, lease, Duration.ofNanos(3 * tickNanos))) {
+      duplicate = true; // the stop that follows must not give back the other process's leases
+      throw new DuplicateNodeException(duplicateMessage());
+    }
     thread = Thread.ofPlatform().name("crier-leases").daemon(true).start(this::run);
   }
 
@@ -180,9 +202,17 @@ final class Leases implements Ownership, Signals.Handler {
     }
   }
 
+  private String duplicateMessage() {
+    return "another running Crier has this node's id " + node + " (node.id in CRIER_DATA_DIR): give every node"
+        + " its own CRIER_DATA_DIR (a copied one carries node.id: delete that file there)";
+  }
+
   private void tick() {
     long sent = System.nanoTime();
-    store.heartbeat(node, address);
+    if (!store.heartbeat(node, token, address)) {
+      stopAsDuplicate();
+      return;
+    }
     Set<String> renewed = store.renew(node, lease);
     long until = sent + lease.toNanos() - marginNanos;
     for (String id : renewed) {
@@ -221,6 +251,21 @@ final class Leases implements Ownership, Signals.Handler {
     engine.ensureLanes(busy);
   }
 
+  /**
+   * Another process took this node's id (it started while this one was cut off): both would
+   * think they own the same leases. This one stops sending at once, never touches the leases or
+   * the row again (they are the other's now), and asks the process to stop.
+   */
+  private void stopAsDuplicate() {
+    duplicate = true;
+    running = false;
+    for (String id : new ArrayList<>(validUntil.keySet())) {
+      forget(id);
+      engine.leaseLost(id);
+    }
+    onDuplicate.accept(duplicateMessage());
+  }
+
   /** Gives back leases beyond the fair share, so a node that joined gets work. */
   private void shed(List<String> ids) {
     List<String> shed = new ArrayList<>(ids);
@@ -256,6 +301,7 @@ final class Leases implements Ownership, Signals.Handler {
 
   /** The end of an orderly stop, once lanes are stopped and outcomes written: give every lease back. */
   void leave() {
+    if (duplicate) return; // the row and the leases belong to the process that took the id
     Set<String> held = new HashSet<>(validUntil.keySet());
     validUntil.clear();
     try {

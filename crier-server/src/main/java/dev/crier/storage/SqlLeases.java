@@ -29,16 +29,59 @@ public final class SqlLeases implements LeaseStore {
   }
 
   @Override
-  public void heartbeat(String node, String address) {
+  public boolean join(String node, String token, String address, Duration lease, Duration settle) {
+    Long seen = otherHeartbeat(node, token, lease);
+    if (seen != null) {
+      try {
+        Thread.sleep(settle.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while checking the node id", e);
+      }
+      Long now = otherHeartbeat(node, token, Duration.ofDays(36500));
+      if (now != null && now > seen) return false;
+    }
     db.withHandle(
         h ->
             h.createUpdate(
-                    "INSERT INTO nodes (id, address, started_at, heartbeat_at) VALUES (:id, :address, " + now + ", "
-                        + now + ") ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at,"
-                        + " address = excluded.address")
+                    "INSERT INTO nodes (id, address, started_at, heartbeat_at, token) VALUES (:id, :address, " + now
+                        + ", " + now + ", :token) ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at,"
+                        + " started_at = excluded.started_at, address = excluded.address, token = excluded.token")
                 .bind("id", node)
                 .bind("address", address)
+                .bind("token", token)
                 .execute());
+    return true;
+  }
+
+  /** The heartbeat of {@code node}'s row when another process's token is on it and it is younger than {@code lease}. */
+  private Long otherHeartbeat(String node, String token, Duration lease) {
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT heartbeat_at FROM nodes WHERE id = :id AND token IS NOT NULL AND token <> :token"
+                        + " AND heartbeat_at > " + now + " - :lease")
+                .bind("id", node)
+                .bind("token", token)
+                .bind("lease", lease.toMillis())
+                .mapTo(Long.class)
+                .findOne()
+                .orElse(null));
+  }
+
+  @Override
+  public boolean heartbeat(String node, String token, String address) {
+    return db.withHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO nodes (id, address, started_at, heartbeat_at, token) VALUES (:id, :address, " + now
+                            + ", " + now + ", :token) ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at,"
+                            + " address = excluded.address WHERE nodes.token = excluded.token")
+                    .bind("id", node)
+                    .bind("address", address)
+                    .bind("token", token)
+                    .execute())
+        == 1;
   }
 
   /**

@@ -227,6 +227,11 @@ public final class ChildCrier implements AutoCloseable {
     }
   }
 
+  /** Waits until the child exits on its own (at most {@code seconds}); its exit code. */
+  public int awaitExit(int seconds) {
+    return awaitExit(seconds, "waiting for it to stop on its own");
+  }
+
   private int awaitExit(int seconds, String signal) {
     try {
       if (!process.waitFor(seconds, TimeUnit.SECONDS)) {

@@ -50,6 +50,9 @@ public interface DeliveryStore {
   /** The delivery log across the subscriptions in the query's scope, newest first. */
   List<DeliveryView> search(DeliveryQuery query);
 
-  /** Deletes delivered and cancelled deliveries, their attempts, and events nothing refers to, older than {@code before}. */
-  int prune(Instant before);
+  /**
+   * Deletes delivered and cancelled deliveries, their attempts, and events nothing refers to,
+   * older than {@code before}, in bounded batches until none is left.
+   */
+  Pruned prune(Instant before);
 }

@@ -482,9 +482,11 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   }
 
   /** Deletes delivered deliveries (and orphaned events) older than the retention period. */
-  public int prune() {
-    int pruned = store.prune(clock.instant().minus(retention));
-    if (pruned > 0) log.info("pruned {} delivered deliveries older than {}", pruned, retention);
+  public Pruned prune() {
+    Pruned pruned = store.prune(clock.instant().minus(retention));
+    if (pruned.deliveries() > 0) {
+      log.info("pruned {} delivered deliveries older than {} in {} batches", pruned.deliveries(), retention, pruned.batches());
+    }
     return pruned;
   }
 

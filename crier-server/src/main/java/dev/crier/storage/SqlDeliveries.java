@@ -7,6 +7,7 @@ import dev.crier.delivery.DeliveryStore;
 import dev.crier.delivery.DeliveryView;
 import dev.crier.delivery.Outcome;
 import dev.crier.delivery.PendingDelivery;
+import dev.crier.delivery.Pruned;
 import dev.crier.delivery.SendResult;
 import dev.crier.delivery.ShownBytes;
 import dev.crier.event.Dispatch;
@@ -512,35 +513,88 @@ public final class SqlDeliveries implements DeliveryStore {
     return rs.wasNull() ? null : value;
   }
 
+  /** Rows one prune transaction deletes at most (of each table). */
+  static final int PRUNE_BATCH = 1_000;
+
+  /**
+   * Deletes in transactions of at most {@value #PRUNE_BATCH} deliveries (with their attempts),
+   * then events nothing refers to, in batches too: one transaction for the whole table held its
+   * locks and its write-ahead log for as long as the delete took, and on SQLite kept every
+   * publish waiting. Each batch takes the cluster-wide chore lock for itself; when another node
+   * holds it, that node is pruning and this one stops.
+   */
   @Override
-  public int prune(Instant before) {
+  public Pruned prune(Instant before) {
     long cutoff = before.toEpochMilli();
-    return db.inTransaction(
-        h -> {
-          if (!db.dialect().tryChoreLock(h, PRUNE_CHORE)) return 0; // another node prunes now
-          h.createUpdate(
-                  "DELETE FROM attempts WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.subscription_id ="
-                      + " attempts.subscription_id AND d.sub_seq = attempts.sub_seq AND d.status IN ('delivered', 'cancelled')"
-                      + " AND d.updated_at < :cutoff)")
-              .bind("cutoff", cutoff)
-              .execute();
-          int deliveries =
-              h.createUpdate("DELETE FROM deliveries WHERE status = 'delivered' AND updated_at < :cutoff")
-                  .bind("cutoff", cutoff)
-                  .execute();
-          // a deleted subscription's cancelled deliveries stay in the log as long as delivered ones
-          deliveries +=
-              h.createUpdate("DELETE FROM deliveries WHERE status = 'cancelled' AND updated_at < :cutoff")
-                  .bind("cutoff", cutoff)
-                  .execute();
-          // nodes not heard of for the whole retention period (they ran on data directories now gone)
-          h.createUpdate("DELETE FROM nodes WHERE heartbeat_at < :cutoff").bind("cutoff", cutoff).execute();
-          h.createUpdate(
-                  "DELETE FROM events WHERE received_at < :cutoff AND NOT EXISTS"
-                      + " (SELECT 1 FROM deliveries d WHERE d.event_seq = events.seq)")
-              .bind("cutoff", cutoff)
-              .execute();
-          return deliveries;
+    int deliveries = 0;
+    int batches = 0;
+    // a deleted subscription's cancelled deliveries stay in the log as long as delivered ones
+    for (String status : List.of("delivered", "cancelled")) {
+      for (Integer deleted = 0; deleted != null; ) {
+        deleted = db.inTransaction(h -> db.dialect().tryChoreLock(h, PRUNE_CHORE) ? pruneDeliveries(h, status, cutoff) : null);
+        if (deleted == null) return new Pruned(deliveries, batches); // another node prunes now
+        deliveries += deleted;
+        batches++;
+        if (deleted < PRUNE_BATCH) break;
+      }
+    }
+    // nodes not heard of for the whole retention period (they ran on data directories now gone)
+    db.withHandle(h -> h.createUpdate("DELETE FROM nodes WHERE heartbeat_at < :cutoff").bind("cutoff", cutoff).execute());
+    long after = 0;
+    while (after >= 0) {
+      long from = after;
+      after = db.inTransaction(h -> db.dialect().tryChoreLock(h, PRUNE_CHORE) ? pruneEvents(h, cutoff, from) : -1L);
+    }
+    return new Pruned(deliveries, batches);
+  }
+
+  /** Deletes one batch of deliveries in {@code status} (delivered or cancelled) older than the cutoff, and their attempts; how many. */
+  private static int pruneDeliveries(Handle h, String status, long cutoff) {
+    List<Map.Entry<String, Long>> keys =
+        h.createQuery(
+                "SELECT subscription_id, sub_seq FROM deliveries WHERE status = :status AND updated_at < :cutoff"
+                    + " LIMIT :batch")
+            .bind("status", status)
+            .bind("cutoff", cutoff)
+            .bind("batch", PRUNE_BATCH)
+            .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+            .list();
+    if (keys.isEmpty()) return 0;
+    Rows.batch(h, "DELETE FROM attempts WHERE subscription_id = ? AND sub_seq = ?", keys, (statement, k) -> {
+      statement.setString(1, k.getKey());
+      statement.setLong(2, k.getValue());
+    });
+    Rows.batch(h,
+        "DELETE FROM deliveries WHERE subscription_id = ? AND sub_seq = ? AND status = ? AND updated_at < ?",
+        keys,
+        (statement, k) -> {
+          statement.setString(1, k.getKey());
+          statement.setLong(2, k.getValue());
+          statement.setString(3, status);
+          statement.setLong(4, cutoff);
         });
+    // read in this transaction, delivered rows change no more: each one found is deleted
+    return keys.size();
+  }
+
+  /**
+   * Deletes the unreferenced events among the next {@value #PRUNE_BATCH} older than the cutoff
+   * after seq {@code after}; the last seq looked at, or -1 when there are no more.
+   */
+  private static long pruneEvents(Handle h, long cutoff, long after) {
+    List<Long> seqs =
+        h.createQuery("SELECT seq FROM events WHERE seq > :after AND received_at < :cutoff ORDER BY seq LIMIT :batch")
+            .bind("after", after)
+            .bind("cutoff", cutoff)
+            .bind("batch", PRUNE_BATCH)
+            .mapTo(Long.class)
+            .list();
+    if (seqs.isEmpty()) return -1;
+    h.createUpdate(
+            "DELETE FROM events WHERE seq IN (<seqs>) AND NOT EXISTS"
+                + " (SELECT 1 FROM deliveries d WHERE d.event_seq = events.seq)")
+        .bindList("seqs", seqs)
+        .execute();
+    return seqs.size() < PRUNE_BATCH ? -1 : seqs.get(seqs.size() - 1);
   }
 }

@@ -60,6 +60,12 @@ public final class Database implements AutoCloseable {
     } else {
       config.addDataSourceProperty("reWriteBatchedInserts", "true");
       config.addDataSourceProperty("ApplicationName", "crier");
+      // Crier never leaves a transaction idle: one that is idle for a lease period belongs to a
+      // process that stalled (frozen, partitioned, lost without a FIN). Its locks, the lease rows
+      // an outcome write holds FOR SHARE among them, would keep its leases from every other
+      // node until TCP noticed (hours); the server ends such a session after a lease instead.
+      config.setConnectionInitSql(
+          "SET idle_in_transaction_session_timeout = " + Math.max(1_000, settings.leaseSeconds() * 1_000));
     }
     return new Database(new HikariDataSource(config), dialect);
   }

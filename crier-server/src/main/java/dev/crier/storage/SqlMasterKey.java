@@ -32,6 +32,7 @@ public final class SqlMasterKey implements AutoCloseable {
   private final Database db;
   private final Clock clock;
   private ScheduledExecutorService follower;
+  private String unknownKey;
 
   public SqlMasterKey(Database db, Clock clock) {
     this.db = db;
@@ -107,7 +108,9 @@ public final class SqlMasterKey implements AutoCloseable {
   private void refresh(SecretBox box) {
     try {
       String current = db.withHandle(SqlMasterKey::current);
-      if (current != null && !current.equals(box.sealingFingerprint()) && !box.sealWith(current)) {
+      if (current != null && !current.equals(box.sealingFingerprint()) && !box.sealWith(current)
+          && !current.equals(unknownKey)) {
+        unknownKey = current; // said once per rotation, not every second
         log.error("{} is not this database's master key any more (it was rotated); restart this node with the new key",
             Settings.Key.MASTER_KEY.env());
       }

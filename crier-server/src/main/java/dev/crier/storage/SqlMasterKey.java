@@ -27,7 +27,8 @@ public final class SqlMasterKey implements AutoCloseable {
           new String[] {"subscriptions", "id", "secret"},
           new String[] {"subscriptions", "id", "previous_secret"},
           new String[] {"apps", "id", "secret"},
-          new String[] {"tokens", "id", "token_sealed"});
+          new String[] {"tokens", "id", "token_sealed"},
+          new String[] {"signing_keys", "generation", "private_key"});
 
   private final Database db;
   private final Clock clock;
@@ -147,13 +148,13 @@ public final class SqlMasterKey implements AutoCloseable {
   private int reseal(SecretBox box, String target) {
     int count = 0;
     for (String[] column : SEALED) {
-      List<java.util.Map.Entry<String, String>> rows =
+      List<java.util.Map.Entry<Object, String>> rows =
           db.withHandle(
               h ->
                   h.createQuery(
                           "SELECT " + column[1] + " AS k, " + column[2] + " AS v FROM " + column[0] + " WHERE "
                               + column[2] + " IS NOT NULL")
-                      .map((rs, ctx) -> java.util.Map.entry(rs.getString("k"), rs.getString("v")))
+                      .map((rs, ctx) -> java.util.Map.entry(rs.getObject("k"), rs.getString("v")))
                       .list());
       for (var row : rows) {
         if (box.sealedUnder(row.getValue(), target)) continue;

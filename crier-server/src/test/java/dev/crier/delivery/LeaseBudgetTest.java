@@ -69,7 +69,8 @@ class LeaseBudgetTest {
 
   private static SendDelivery sendDelivery(SendAttempt sender, Audience audience) {
     Clock clock = Clock.systemUTC();
-    return new SendDelivery(sender, new RelayHub(), new WebhookRequest("Crier", "test", clock), audience, clock);
+    // no signing keys: the webhook signs with hmac-sha256, not v1a
+    return new SendDelivery(sender, new RelayHub(), new WebhookRequest("Crier", "test", null, clock), audience, clock);
   }
 
   private static Subscription webhook(String url) {

@@ -1,56 +1,48 @@
 package dev.crier.client;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * Publishes events to Crier ({@code POST /v1/events}) with the JDK's {@link HttpClient}.
+ * Crier from a provider's backend, with the JDK's {@link HttpClient}: publishes events ({@code
+ * POST /v1/events}), manages webhooks, event types, apps and their tokens, and pages through the
+ * event log and the delivery log.
  *
- * <p>Retries are safe because every {@link Event} carries its id: Crier stores an id once and
- * answers a repeat with the same receipt. So a 503 or 429 is retried after its {@code
+ * <p>Publishing is safe to retry because every {@link Event} carries its id: Crier stores an id
+ * once and answers a repeat with the same receipt. So a 503 or 429 is retried after its {@code
  * Retry-After} (seconds or an HTTP date; held to {@link Builder#maxRetryWait}, one second when
- * absent, doubling), and so is a request that got no answer at all (connection refused or
- * reset, timeout), up to {@link Builder#maxAttempts} attempts in all. Anything else Crier refuses
- * is thrown at once as a {@link CrierException}.
+ * absent, doubling), up to {@link Builder#maxAttempts} attempts in all, for every call; a request
+ * that got no answer at all (connection refused or reset, timeout) is retried too, except for the
+ * calls that would make something twice (create a webhook or an app, issue a token, rotate a
+ * secret, resume). Anything else Crier refuses is thrown at once as a {@link CrierException}.
+ *
+ * <p>Receivers verify deliveries with {@code crier-verify} (also without dependencies), not with
+ * this client.
  *
  * <pre>{@code
  * CrierClient crier = CrierClient.builder(URI.create("https://crier.example.com"), adminKey).build();
+ * crier.putEventType("invoice.paid", "An invoice was paid in full.");
+ * Webhook hook = crier.createWebhook(WebhookSpec.of("https://example.com/hooks", List.of("invoice.*")));
  * Receipt one = crier.publish(Event.of("invoice.paid", "{\"invoice\": \"INV-42\"}"));
- * List<Receipt> many = crier.publishBatch(List.of(Event.of("a.b", null), Event.of("a.c", null)));
+ * crier.deliveries(DeliveryQuery.all().webhook(hook.id()).status("failed")).forEach(System.out::println);
  * }</pre>
  *
  * <p>Thread-safety: thread-safe; share one instance. A call blocks its thread for the request
- * and any retry waits (virtual threads are welcome).
+ * and any retry waits (virtual threads are welcome); a paging stream is for one thread.
  */
 public final class CrierClient {
-  private final URI events;
-  private final String authorization;
-  private final HttpClient http;
-  private final int maxAttempts;
-  private final Duration maxRetryWait;
-  private final Duration timeout;
+  private final Http http;
 
   private CrierClient(Builder b) {
-    this.events = b.base.resolve("/v1/events");
-    this.authorization = "Bearer " + b.key;
-    this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    this.maxAttempts = b.maxAttempts;
-    this.maxRetryWait = b.maxRetryWait;
-    this.timeout = b.timeout;
+    HttpClient client = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.http = new Http(b.base, b.key, client, b.maxAttempts, b.maxRetryWait, b.timeout);
   }
 
   /**
@@ -85,7 +77,7 @@ public final class CrierClient {
    */
   public Receipt publish(Event event) {
     Objects.requireNonNull(event, "event");
-    Answer answer = send(event.toJson());
+    Http.Answer answer = http.call(Operation.PUBLISH, List.of(), Map.of(), event.toJson());
     return receipt(answer.json(), answer.replayed());
   }
 
@@ -112,7 +104,7 @@ public final class CrierClient {
     for (int i = 0; i < events.size(); i++) {
       body.append(i == 0 ? "" : ",").append(events.get(i).toJson());
     }
-    Answer answer = send(body.append(']').toString());
+    Http.Answer answer = http.call(Operation.PUBLISH, List.of(), Map.of(), body.append(']').toString());
     List<Receipt> receipts = new ArrayList<>();
     if (answer.json() instanceof Map<?, ?> out && out.get("items") instanceof List<?> items) {
       for (Object item : items) {
@@ -122,131 +114,299 @@ public final class CrierClient {
     return List.copyOf(receipts);
   }
 
-  private record Answer(Object json, boolean replayed) {}
-
-  private Answer send(String body) {
-    Duration backoff = Duration.ofSeconds(1);
-    for (int attempt = 1; ; attempt++) {
-      HttpResponse<String> response;
-      try {
-        response = http.send(request(body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        if (attempt >= maxAttempts) {
-          throw new CrierException(
-              CrierException.Kind.UNAVAILABLE,
-              new Problem(0, "about:blank", "No answer", e.toString(), List.of()),
-              e);
-        }
-        sleep(backoff);
-        backoff = next(backoff);
-        continue;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CrierException(
-            CrierException.Kind.UNAVAILABLE,
-            new Problem(0, "about:blank", "Interrupted", "interrupted while publishing", List.of()),
-            e);
-      }
-      int status = response.statusCode();
-      if (status / 100 == 2) {
-        boolean replayed = response.headers().firstValue("Idempotent-Replayed").map("true"::equalsIgnoreCase).orElse(false);
-        return new Answer(Json.parse(response.body()), replayed);
-      }
-      if ((status == 503 || status == 429) && attempt < maxAttempts) {
-        sleep(retryAfter(response).orElse(backoff));
-        backoff = next(backoff);
-        continue;
-      }
-      throw new CrierException(CrierException.kindOf(status), problem(response), null);
-    }
+  /**
+   * The event log, page by page as the stream is read ({@code GET /v1/events}).
+   *
+   * <pre>{@code
+   * try (Stream<PublishedEvent> events = crier.events(EventQuery.all().oldestFirst())) {
+   *   events.limit(10_000).forEach(this::reindex);
+   * }
+   * }</pre>
+   *
+   * <p>Thread-safety: the client is thread-safe; read the stream on one thread.
+   *
+   * @param query which events, in which order, how many per request
+   * @return a lazy stream; reading it may throw {@link CrierException}
+   */
+  public Stream<PublishedEvent> events(EventQuery query) {
+    Objects.requireNonNull(query, "query");
+    return Pages.stream(after -> {
+      Map<String, String> q = new LinkedHashMap<>();
+      q.put("type", query.type());
+      q.put("order", query.ascending() ? "asc" : "desc");
+      q.put("limit", Integer.toString(query.pageSize()));
+      q.put("after", after);
+      return http.call(Operation.LIST_EVENTS, List.of(), q, null);
+    }, PublishedEvent::from);
   }
 
-  private HttpRequest request(String body) {
-    return HttpRequest.newBuilder(events)
-        .timeout(timeout)
-        .header("Authorization", authorization)
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json, application/problem+json")
-        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-        .build();
+  /**
+   * The delivery log, newest first, page by page as the stream is read ({@code GET /v1/deliveries}).
+   *
+   * <pre>{@code
+   * long failed = crier.deliveries(DeliveryQuery.all().status("failed")).count();
+   * }</pre>
+   *
+   * <p>Thread-safety: the client is thread-safe; read the stream on one thread.
+   *
+   * @param query which deliveries, how many per request
+   * @return a lazy stream; reading it may throw {@link CrierException}
+   */
+  public Stream<Delivery> deliveries(DeliveryQuery query) {
+    Objects.requireNonNull(query, "query");
+    return Pages.stream(after -> {
+      Map<String, String> q = new LinkedHashMap<>();
+      q.put("subscription", query.subscription());
+      q.put("status", query.status());
+      q.put("event_type", query.eventType());
+      q.put("limit", Integer.toString(query.pageSize()));
+      q.put("after", after);
+      return http.call(Operation.LIST_DELIVERIES, List.of(), q, null);
+    }, Delivery::from);
   }
 
-  private Duration next(Duration backoff) {
-    Duration doubled = backoff.multipliedBy(2);
-    return doubled.compareTo(maxRetryWait) > 0 ? maxRetryWait : doubled;
+  /**
+   * Declares an event type, or changes its description ({@code PUT}: safe to repeat).
+   *
+   * <pre>{@code
+   * crier.putEventType("invoice.paid", "An invoice was paid in full.");
+   * }</pre>
+   *
+   * <p>Thread-safety: thread-safe.
+   *
+   * @param name such as {@code invoice.paid}
+   * @param description what it means
+   * @return the event type
+   * @throws CrierException if Crier refuses it
+   */
+  public EventType putEventType(String name, String description) {
+    Objects.requireNonNull(description, "description");
+    String body = Json.write(Map.of("description", description));
+    return EventType.from(JsonObject.of(http.call(Operation.PUT_EVENT_TYPE, List.of(name), Map.of(), body).json()));
   }
 
-  /** Retry-After as seconds or an HTTP date, held to [0, maxRetryWait]; empty when absent or unreadable. */
-  private Optional<Duration> retryAfter(HttpResponse<?> response) {
-    Optional<String> header = response.headers().firstValue("Retry-After").map(String::trim);
-    if (header.isEmpty()) {
-      return Optional.empty();
-    }
-    Duration wait;
-    try {
-      wait = Duration.ofSeconds(Long.parseLong(header.get()));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Instant at = ZonedDateTime.parse(header.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        wait = Duration.between(Instant.now(), at);
-      } catch (DateTimeParseException notADate) {
-        return Optional.empty();
-      }
-    }
-    if (wait.isNegative()) {
-      return Optional.of(Duration.ZERO);
-    }
-    return Optional.of(wait.compareTo(maxRetryWait) > 0 ? maxRetryWait : wait);
+  /**
+   * Every declared event type.
+   *
+   * @return the event types
+   * @throws CrierException if Crier refuses
+   */
+  public List<EventType> eventTypes() {
+    return list(Operation.LIST_EVENT_TYPES, List.of()).stream().map(EventType::from).toList();
   }
 
-  private static void sleep(Duration wait) {
-    try {
-      Thread.sleep(wait.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CrierException(
-          CrierException.Kind.UNAVAILABLE,
-          new Problem(0, "about:blank", "Interrupted", "interrupted while waiting to retry", List.of()),
-          e);
-    }
+  /**
+   * Creates a webhook; the answer is the only one that shows its secret.
+   *
+   * <pre>{@code
+   * Webhook hook = crier.createWebhook(WebhookSpec.of(url, List.of("invoice.*")).withSignature("standard-ed25519"));
+   * }</pre>
+   *
+   * <p>Thread-safety: thread-safe.
+   *
+   * @param spec the webhook; url and events are needed
+   * @return the webhook, with its secret
+   * @throws CrierException if Crier refuses it ({@code errors()} names each field)
+   */
+  public Webhook createWebhook(WebhookSpec spec) {
+    return webhook(Operation.CREATE_WEBHOOK, Objects.requireNonNull(spec, "spec").toJson(), List.of());
+  }
+
+  /**
+   * One webhook.
+   *
+   * @param id its id
+   * @return the webhook (without its secret)
+   * @throws CrierException NOT_FOUND if there is none
+   */
+  public Webhook webhook(String id) {
+    return webhook(Operation.GET_WEBHOOK, null, List.of(id));
+  }
+
+  /**
+   * Every webhook (Crier answers them in one list).
+   *
+   * @return the webhooks
+   * @throws CrierException if Crier refuses
+   */
+  public List<Webhook> webhooks() {
+    return list(Operation.LIST_WEBHOOKS, List.of()).stream().map(Webhook::from).toList();
+  }
+
+  /**
+   * Changes the fields the spec sets, keeping the others.
+   *
+   * <pre>{@code
+   * crier.updateWebhook(id, WebhookSpec.change().withEvents(List.of("invoice.paid")));
+   * }</pre>
+   *
+   * @param id its id
+   * @param change the fields to change
+   * @return the webhook as it is now
+   * @throws CrierException if Crier refuses it
+   */
+  public Webhook updateWebhook(String id, WebhookSpec change) {
+    return webhook(Operation.UPDATE_WEBHOOK, Objects.requireNonNull(change, "change").toJson(), List.of(id));
+  }
+
+  /**
+   * Deletes a webhook; its pending deliveries go with it.
+   *
+   * @param id its id
+   * @throws CrierException NOT_FOUND if there is none
+   */
+  public void deleteWebhook(String id) {
+    http.call(Operation.DELETE_WEBHOOK, List.of(id), Map.of(), null);
+  }
+
+  /**
+   * Starts delivering to a disabled webhook again.
+   *
+   * @param id its id
+   * @return the webhook as it is now
+   * @throws CrierException CONFLICT if it is halted (resume it instead)
+   */
+  public Webhook enableWebhook(String id) {
+    return webhook(Operation.ENABLE_WEBHOOK, null, List.of(id));
+  }
+
+  /**
+   * Stops delivering to a webhook; events keep being queued for it.
+   *
+   * @param id its id
+   * @return the webhook as it is now
+   * @throws CrierException CONFLICT if it is halted
+   */
+  public Webhook disableWebhook(String id) {
+    return webhook(Operation.DISABLE_WEBHOOK, null, List.of(id));
+  }
+
+  /**
+   * Restarts a halted webhook from the delivery it halted on, in order.
+   *
+   * @param id its id
+   * @return the webhook as it is now
+   * @throws CrierException CONFLICT if it is not halted
+   */
+  public Webhook resumeWebhook(String id) {
+    return webhook(Operation.RESUME_WEBHOOK, null, List.of(id));
+  }
+
+  /**
+   * Gives a webhook a new generated secret; the old one keeps signing beside it for {@code
+   * overlap} so receivers can switch.
+   *
+   * <pre>{@code
+   * String secret = crier.rotateWebhookSecret(id, Duration.ofHours(24)).secret();
+   * }</pre>
+   *
+   * @param id its id
+   * @param overlap how long the old secret also signs (0 to 7 days)
+   * @return the webhook with its new secret
+   * @throws CrierException if Crier refuses it
+   */
+  public Webhook rotateWebhookSecret(String id, Duration overlap) {
+    String body = Json.write(Map.of("overlap_seconds", overlap.toMillis() / 1000.0));
+    return webhook(Operation.ROTATE_WEBHOOK_SECRET, body, List.of(id));
+  }
+
+  /**
+   * Registers an OAuth app; the answer is the only one that shows its secret.
+   *
+   * @param name its name
+   * @param url its home page
+   * @return the app, with its secret
+   * @throws CrierException if Crier refuses it
+   */
+  public App createApp(String name, String url) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("name", name);
+    body.put("url", url);
+    body.values().removeIf(Objects::isNull);
+    return App.from(JsonObject.of(http.call(Operation.CREATE_APP, List.of(), Map.of(), Json.write(body)).json()));
+  }
+
+  /**
+   * One app.
+   *
+   * @param id its id
+   * @return the app (without its secret)
+   * @throws CrierException NOT_FOUND if there is none
+   */
+  public App app(String id) {
+    return App.from(JsonObject.of(http.call(Operation.GET_APP, List.of(id), Map.of(), null).json()));
+  }
+
+  /**
+   * Every app.
+   *
+   * @return the apps
+   * @throws CrierException if Crier refuses
+   */
+  public List<App> apps() {
+    return list(Operation.LIST_APPS, List.of()).stream().map(App::from).toList();
+  }
+
+  /**
+   * Deletes an app, its tokens and their subscriptions.
+   *
+   * @param id its id
+   * @throws CrierException NOT_FOUND if there is none
+   */
+  public void deleteApp(String id) {
+    http.call(Operation.DELETE_APP, List.of(id), Map.of(), null);
+  }
+
+  /**
+   * Issues an access token of the app for one user of one account; the answer is the only one
+   * that shows it.
+   *
+   * <pre>{@code
+   * String bearer = crier.issueToken(app.id(), TokenRequest.of("acme", "invoices")).accessToken();
+   * }</pre>
+   *
+   * @param appId the app's id
+   * @param request account, scope and the rest
+   * @return the token, with its access token
+   * @throws CrierException if Crier refuses it
+   */
+  public Token issueToken(String appId, TokenRequest request) {
+    String body = Objects.requireNonNull(request, "request").toJson();
+    return Token.from(JsonObject.of(http.call(Operation.ISSUE_TOKEN, List.of(appId), Map.of(), body).json()));
+  }
+
+  /**
+   * An app's tokens.
+   *
+   * @param appId the app's id
+   * @return its tokens (without their access tokens)
+   * @throws CrierException NOT_FOUND if there is no such app
+   */
+  public List<Token> tokens(String appId) {
+    return list(Operation.LIST_TOKENS, List.of(appId)).stream().map(Token::from).toList();
+  }
+
+  /**
+   * Revokes a token: it no longer authenticates.
+   *
+   * @param tokenId the token's id
+   * @throws CrierException NOT_FOUND if there is none
+   */
+  public void revokeToken(String tokenId) {
+    http.call(Operation.REVOKE_TOKEN, List.of(tokenId), Map.of(), null);
+  }
+
+  private Webhook webhook(Operation op, String body, List<String> args) {
+    return Webhook.from(JsonObject.of(http.call(op, args, Map.of(), body).json()));
+  }
+
+  private List<JsonObject> list(Operation op, List<String> args) {
+    return JsonObject.items(http.call(op, args, Map.of(), null).json());
   }
 
   private static Receipt receipt(Object json, boolean replayed) {
-    if (!(json instanceof Map<?, ?> r) || !(r.get("id") instanceof String id)
-        || !(r.get("seq") instanceof Double seq) || !(r.get("received_at") instanceof String at)) {
-      throw new CrierException(
-          CrierException.Kind.UNEXPECTED,
-          new Problem(202, "about:blank", "Unexpected answer", "a receipt without id, seq or received_at", List.of()),
-          null);
-    }
-    return new Receipt(id, seq.longValue(), Instant.parse(at), replayed);
-  }
-
-  private static Problem problem(HttpResponse<String> response) {
-    int status = response.statusCode();
-    Object json;
-    try {
-      json = Json.parse(response.body());
-    } catch (IllegalArgumentException notJson) {
-      json = null;
-    }
-    if (!(json instanceof Map<?, ?> p)) {
-      String body = response.body() == null ? "" : response.body();
-      return new Problem(status, "about:blank", "HTTP " + status, body.length() > 500 ? body.substring(0, 500) : body, List.of());
-    }
-    List<Problem.FieldError> errors = new ArrayList<>();
-    if (p.get("errors") instanceof List<?> list) {
-      for (Object e : list) {
-        if (e instanceof Map<?, ?> m) {
-          errors.add(new Problem.FieldError(String.valueOf(m.get("field")), String.valueOf(m.get("message"))));
-        }
-      }
-    }
-    return new Problem(status, text(p, "type", "about:blank"), text(p, "title", "HTTP " + status), text(p, "detail", ""), errors);
-  }
-
-  private static String text(Map<?, ?> json, String name, String otherwise) {
-    return json.get(name) instanceof String s ? s : otherwise;
+    JsonObject r = JsonObject.of(json);
+    return new Receipt(r.string("id"), r.number("seq"), r.instant("received_at"), replayed);
   }
 
   /**

@@ -37,7 +37,9 @@ public final class CrierException extends RuntimeException {
     INVALID,
     /** 401 or 403: the key is missing, wrong, or may not do this. */
     NOT_AUTHORIZED,
-    /** 409: an event id was used before for a different event. */
+    /** 404: no such webhook, app, token or event (or one this key may not see). */
+    NOT_FOUND,
+    /** 409: an event id was used before for a different event, or the webhook is not in a state that allows it. */
     CONFLICT,
     /** 429 or 503 after every retry, or no answer at all: try again later, with the same ids. */
     UNAVAILABLE,
@@ -58,6 +60,7 @@ public final class CrierException extends RuntimeException {
     return switch (status) {
       case 400, 413, 415, 422 -> Kind.INVALID;
       case 401, 403 -> Kind.NOT_AUTHORIZED;
+      case 404 -> Kind.NOT_FOUND;
       case 409 -> Kind.CONFLICT;
       case 429, 503 -> Kind.UNAVAILABLE;
       default -> Kind.UNEXPECTED;

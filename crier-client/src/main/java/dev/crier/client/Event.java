@@ -25,6 +25,9 @@ public record Event(String id, String type, String data) {
   /**
    * Checks the fields: id and type present, data (if any) valid JSON.
    *
+   * @param id see the record
+   * @param type see the record
+   * @param data see the record
    * @throws IllegalArgumentException naming the field that is wrong
    */
   public Event {

@@ -25,6 +25,11 @@ public record Problem(int status, String type, String title, String detail, List
   /**
    * Copies the list.
    *
+   * @param status see the record
+   * @param type see the record
+   * @param title see the record
+   * @param detail see the record
+   * @param errors see the record
    * @throws NullPointerException if errors is null
    */
   public Problem {

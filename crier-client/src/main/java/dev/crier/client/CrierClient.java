@@ -3,6 +3,7 @@ package dev.crier.client;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -406,7 +407,7 @@ public final class CrierClient {
 
   private static Receipt receipt(Object json, boolean replayed) {
     JsonObject r = JsonObject.of(json);
-    return new Receipt(r.string("id"), r.number("seq"), r.instant("received_at"), replayed);
+    return new Receipt(r.string("id"), r.number("seq"), Instant.parse(r.string("received_at")), replayed);
   }
 
   /**

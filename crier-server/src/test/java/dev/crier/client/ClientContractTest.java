@@ -56,6 +56,21 @@ class ClientContractTest {
   }
 
   @Test
+  void theJavaBodiesSendOnlyTheFieldsTheirOperationDeclares() {
+    WebhookSpec everything = new WebhookSpec(
+        "https://example.com", List.of("*"), "n", "a=b", "whsec_x", "standard", true, 2, List.of("1s"), 5.0);
+    TokenRequest token = new TokenRequest("acme", "u", "sub", "clients", List.of("p"), java.time.Instant.EPOCH);
+    assertThat(keys(everything.toJson())).containsExactlyInAnyOrderElementsOf(Operation.CREATE_WEBHOOK.fields);
+    assertThat(Operation.UPDATE_WEBHOOK.fields).isEqualTo(Operation.CREATE_WEBHOOK.fields);
+    assertThat(keys(token.toJson())).containsExactlyInAnyOrderElementsOf(Operation.ISSUE_TOKEN.fields);
+    assertThat(keys(new Event("e", "a.b", "{}").toJson())).containsExactlyInAnyOrderElementsOf(Operation.PUBLISH.fields);
+  }
+
+  private static Set<String> keys(String json) {
+    return new TreeSet<>(Api.JSON.readTree(json).propertyNames());
+  }
+
+  @Test
   void theTwoClientsDeclareTheSameCalls() {
     Set<String> java = new TreeSet<>();
     for (Operation op : Operation.values()) {

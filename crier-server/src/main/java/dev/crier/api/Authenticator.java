@@ -52,13 +52,17 @@ final class Authenticator {
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw unauthorized("the Authorization header must use the Bearer scheme");
     }
-    String token = header.substring(7).trim();
-    if (adminKey.matches(token)) {
-      ctx.attribute(PRINCIPAL, Principal.ADMIN);
-      return;
-    }
+    ctx.attribute(PRINCIPAL, resolve(header.substring(7).trim()));
+  }
+
+  /**
+   * Who this key or token is now: the admin, or an active token of an app that still exists.
+   * Also asked again by long-lived connections, whose rights may end after they were made.
+   */
+  Principal resolve(String token) {
+    if (adminKey.matches(token)) return Principal.ADMIN;
     Token app = apps.authenticate(token).orElseThrow(() -> unauthorized("the key or token is not valid, or was revoked or has expired"));
-    ctx.attribute(PRINCIPAL, new Principal.AppToken(app, apps.find(app.appId()).orElseThrow(() -> unauthorized("the token's app is gone"))));
+    return new Principal.AppToken(app, apps.find(app.appId()).orElseThrow(() -> unauthorized("the token's app is gone")));
   }
 
   private static ProblemException unauthorized(String detail) {

@@ -72,8 +72,8 @@ public final class HttpApi {
   private final List<Route> routes = new CopyOnWriteArrayList<>();
 
   public HttpApi(Parts parts) {
-    relay = new RelayRoutes(parts.relay(), parts.subscriptions(), parts.maxBodyBytes());
     Authenticator auth = new Authenticator(parts.adminKey(), parts.apps());
+    relay = new RelayRoutes(parts.relay(), parts.subscriptions(), auth, parts.maxBodyBytes());
     this.app =
         Javalin.create(
             config -> {

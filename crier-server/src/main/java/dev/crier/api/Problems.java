@@ -7,6 +7,7 @@ import dev.crier.event.UnknownEventTypesException;
 import dev.crier.storage.StorageRefusedException;
 import dev.crier.storage.StorageUnavailableException;
 import dev.crier.subscription.InvalidSubscriptionException;
+import dev.crier.subscription.OwnerRevokedException;
 import dev.crier.watch.WatchRefusedException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -52,6 +53,9 @@ final class Problems {
           e.problems().forEach(p -> errors.add(new FieldError(p.field(), p.message())));
           write(ctx, ProblemException.validation(errors));
         });
+    routes.exception(
+        OwnerRevokedException.class,
+        (e, ctx) -> write(ctx, ProblemException.of(401, "unauthorized", "Unauthorized", e.getMessage())));
     routes.exception(
         OutOfScopeException.class,
         (e, ctx) -> write(ctx, ProblemException.of(403, "out-of-scope", "Forbidden", e.getMessage())));

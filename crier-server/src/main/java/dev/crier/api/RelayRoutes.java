@@ -3,6 +3,8 @@ package dev.crier.api;
 import dev.crier.auth.Principal;
 import dev.crier.delivery.RelayHub;
 import dev.crier.subscription.Kind;
+import dev.crier.subscription.Status;
+import dev.crier.subscription.Subscription;
 import dev.crier.subscription.SubscriptionStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,11 +33,13 @@ final class RelayRoutes implements AutoCloseable {
 
   private final RelayHub hub;
   private final SubscriptionStore subscriptions;
+  private final Authenticator auth;
   private final int maxBodyBytes;
 
-  RelayRoutes(RelayHub hub, SubscriptionStore subscriptions, int maxBodyBytes) {
+  RelayRoutes(RelayHub hub, SubscriptionStore subscriptions, Authenticator auth, int maxBodyBytes) {
     this.hub = hub;
     this.subscriptions = subscriptions;
+    this.auth = auth;
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -46,7 +51,10 @@ final class RelayRoutes implements AutoCloseable {
   private void listen(SseClient client) {
     Context ctx = client.ctx();
     String name = ctx.pathParam("name");
-    if (!RelayHub.validName(name) || !mayUse(ctx, name)) {
+    // The key or token as presented: asked again before every delivery and at every heartbeat.
+    String credential = ctx.header("Authorization").substring(7).trim();
+    List<String> heard = RelayHub.validName(name) ? heard(Authenticator.principal(ctx), name) : List.of();
+    if (heard.isEmpty()) {
       client.sendEvent("error", "{\"detail\": \"no relay named '" + name + "' that this key or token may use\"}");
       client.close();
       return;
@@ -54,31 +62,71 @@ final class RelayRoutes implements AutoCloseable {
     // Set once the stream is over (closed by either side, or a write failed): nothing is written
     // to it after that, since Jetty recycles the request of a finished stream.
     AtomicBoolean over = new AtomicBoolean();
-    RelayHub.Listener listener = json -> {
-      if (over.get() || client.terminated()) return false;
-      client.sendEvent("delivery", json);
-      return !client.terminated();
-    };
-    hub.connect(name, listener);
+    RelayHub.Listener listener =
+        new RelayHub.Listener() {
+          @Override
+          public synchronized boolean push(String json) {
+            if (over.get() || client.terminated()) return false;
+            client.sendEvent("delivery", json);
+            return !client.terminated();
+          }
+
+          @Override
+          public boolean mayHear(Subscription s) {
+            return stillSees(credential, s);
+          }
+
+          @Override
+          public synchronized void cutOff(String reason) {
+            if (over.getAndSet(true) || client.terminated()) return;
+            client.sendEvent("error", Json.MAPPER.createObjectNode().put("detail", "disconnected: " + reason).toString());
+            client.close();
+          }
+        };
+    hub.connect(name, heard, listener);
     client.sendEvent("connected", "{\"relay\": \"" + name + "\"}");
     var beat = heartbeat.scheduleAtFixedRate(() -> {
       if (over.get()) return;
       if (client.terminated()) {
-        end(over, name, listener);
+        end(over, listener);
         throw new CancellationException("stream over"); // stops this schedule
       }
-      client.sendComment("heartbeat");
+      recheck(credential, listener);
+      synchronized (listener) {
+        if (!over.get()) client.sendComment("heartbeat");
+      }
     }, 10, 10, TimeUnit.SECONDS);
     client.onClose(() -> {
-      end(over, name, listener);
+      end(over, listener);
       beat.cancel(false);
     });
     client.keepAlive();
   }
 
-  private void end(AtomicBoolean over, String name, RelayHub.Listener listener) {
+  /**
+   * Between deliveries, too: a subscription deleted on another node, or a token revoked there,
+   * ends the connection at the next heartbeat even when nothing is delivered.
+   */
+  private void recheck(String credential, RelayHub.Listener listener) {
+    for (String id : hub.boundTo(listener)) {
+      Optional<Subscription> s = subscriptions.find(id);
+      if (s.isEmpty()) hub.removed(id);
+      else if (!stillSees(credential, s.get())) hub.unbind(id, listener, "the key or token that connected may no longer hear " + id);
+      else hub.changed(s.get());
+    }
+  }
+
+  private boolean stillSees(String credential, Subscription s) {
+    try {
+      return auth.resolve(credential).sees(s);
+    } catch (ProblemException unauthorized) {
+      return false;
+    }
+  }
+
+  private void end(AtomicBoolean over, RelayHub.Listener listener) {
     over.set(true);
-    hub.disconnect(name, listener);
+    hub.disconnect(listener);
   }
 
   @Override
@@ -86,12 +134,19 @@ final class RelayRoutes implements AutoCloseable {
     heartbeat.shutdownNow();
   }
 
-  /** The admin may use any relay; an app token only those of webhooks it made. */
+  /**
+   * The webhooks on relay {@code name} this caller may hear: the admin all of them, an app token
+   * those it made; disabled ones are not heard.
+   */
+  private List<String> heard(Principal principal, String name) {
+    return subscriptions.listByUrl(Kind.WEBHOOK, RelayHub.SCHEME + name).stream()
+        .filter(s -> principal.sees(s) && s.status() != Status.DISABLED)
+        .map(Subscription::id)
+        .toList();
+  }
+
   private boolean mayUse(Context ctx, String name) {
-    Principal principal = Authenticator.principal(ctx);
-    if (principal instanceof Principal.Admin) return true;
-    return subscriptions.list(Kind.WEBHOOK).stream()
-        .anyMatch(s -> principal.sees(s) && s.url().equals(RelayHub.SCHEME + name));
+    return !heard(Authenticator.principal(ctx), name).isEmpty();
   }
 
   private void report(Context ctx) {

@@ -60,6 +60,7 @@ final class ListenCommand implements Callable<Integer> {
   private final AtomicReference<InputStream> stream = new AtomicReference<>();
   private volatile boolean running = true;
   private volatile boolean connected;
+  private volatile boolean refused;
 
   @Override
   public Integer call() throws Exception {
@@ -102,7 +103,7 @@ final class ListenCommand implements Callable<Integer> {
         }
       }
     }
-    return 0;
+    return refused ? 1 : 0;
   }
 
   /** Connects, forwards deliveries, and reconnects with backoff until stopped. */
@@ -162,7 +163,10 @@ final class ListenCommand implements Callable<Integer> {
       JsonNode delivery = JSON.readTree(data);
       Thread.ofVirtual().start(() -> forward(base, name, delivery));
     } else if ("error".equals(event)) {
+      // Refused, or cut off because the webhook or the token is gone: reconnecting cannot help.
       out.println(TIME.format(LocalTime.now()) + "  refused: " + data);
+      refused = true;
+      running = false;
     }
   }
 

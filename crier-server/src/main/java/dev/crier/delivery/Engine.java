@@ -37,6 +37,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
   private final SubscriptionIndex index;
   private final SendAttempt sender;
   private final SendDelivery send;
+  private final RelayHub relay;
   private final RecordOutcomes recorder;
   private final OperationalEvents ops;
   private final Clock clock;
@@ -82,6 +83,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     this.nanos = clock instanceof AdvancingClock advancing ? advancing::nanoTime : System::nanoTime;
     this.retention = retention;
     this.sender = new SendAttempt(allowPrivateTargets);
+    this.relay = relay;
     this.send = new SendDelivery(sender, relay, new WebhookRequest(brand, version, signingKeys, clock), audience, clock);
     this.recorder = new RecordOutcomes(store);
     this.leases = cluster.leases();
@@ -398,6 +400,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
       Optional<Subscription> held = index.put(s);
       if (held.isEmpty()) return held;
       Subscription current = held.get();
+      relay.changed(current);
       if (leases != null && current.status() != Status.ACTIVE && ownership.holds(s.id())) leases.giveBack(s.id()); // give it back
       Lane lane = lanes.get(s.id());
       if (lane != null && !lane.stopped) {
@@ -441,6 +444,7 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     synchronized (changes) {
       index.remove(id);
     }
+    relay.removed(id);
     if (leases != null && ownership.holds(id)) leases.giveBack(id); // give it back
     watermarks.remove(id);
     Lane lane = lanes.remove(id);

@@ -1,12 +1,16 @@
 package dev.crier.delivery;
 
+import dev.crier.subscription.Status;
+import dev.crier.subscription.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +28,11 @@ import tools.jackson.databind.node.ObjectNode;
  * that name over an outbound connection, instead of over HTTP to an endpoint nobody can reach.
  * The listener forwards the request to its local URL and reports the answer, which becomes the
  * attempt's result; ordering, retries and halting work as for any webhook.
+ *
+ * <p>A listener is bound to the subscriptions it was allowed to hear when it connected (their ids,
+ * never the name alone: a name deleted and made again elsewhere is another subscription), asked
+ * before every delivery whether its caller may still hear it, and cut off at once when a
+ * subscription it hears is deleted, disabled or moved to another target.
  */
 public final class RelayHub {
   public static final String SCHEME = "relay:";
@@ -33,9 +42,19 @@ public final class RelayHub {
   public interface Listener {
     /** Sends one delivery; false when the connection is gone. */
     boolean push(String eventJson);
+
+    /** Whether the caller that connected may still hear {@code s} (its key or token still holds). */
+    boolean mayHear(Subscription s);
+
+    /** Ends the connection, telling the client why: it may no longer hear anything it was bound to. */
+    void cutOff(String reason);
   }
 
-  private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
+  /** What a listener hears: the relay name it connected to, and the subscriptions on it. */
+  private record Binding(String name, Set<String> subscriptions) {}
+
+  private final Map<String, List<Listener>> bySubscription = new ConcurrentHashMap<>();
+  private final Map<Listener, Binding> bindings = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<SendResult.Answered>> waiting = new ConcurrentHashMap<>();
   private final AtomicInteger turn = new AtomicInteger();
 
@@ -48,23 +67,86 @@ public final class RelayHub {
     return name.matches("[A-Za-z0-9._-]{1,100}");
   }
 
-  public void connect(String name, Listener listener) {
-    listeners.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(listener);
+  /** Connects a listener on relay {@code name} to these subscriptions (those it may hear now). */
+  public synchronized void connect(String name, Collection<String> subscriptionIds, Listener listener) {
+    bindings.put(listener, new Binding(name, ConcurrentHashMap.newKeySet()));
+    for (String id : subscriptionIds) {
+      bindings.get(listener).subscriptions().add(id);
+      bySubscription.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(listener);
+    }
   }
 
-  public void disconnect(String name, Listener listener) {
-    List<Listener> list = listeners.get(name);
-    if (list != null) list.remove(listener);
+  public synchronized void disconnect(Listener listener) {
+    Binding binding = bindings.remove(listener);
+    if (binding == null) return;
+    for (String id : binding.subscriptions()) {
+      List<Listener> list = bySubscription.get(id);
+      if (list != null) list.remove(listener);
+      if (list != null && list.isEmpty()) bySubscription.remove(id, list);
+    }
   }
 
-  public int connected(String name) {
-    return listeners.getOrDefault(name, List.of()).size();
+  /** The subscriptions this listener still hears (empty once it was cut off). */
+  public Set<String> boundTo(Listener listener) {
+    Binding binding = bindings.get(listener);
+    return binding == null ? Set.of() : Set.copyOf(binding.subscriptions());
+  }
+
+  /** How many listeners hear this subscription. */
+  public int connected(String subscriptionId) {
+    return bySubscription.getOrDefault(subscriptionId, List.of()).size();
+  }
+
+  /**
+   * A subscription changed: when it is disabled or no longer targets the relay its listeners
+   * connected to, they stop hearing it (and are cut off when it was all they heard).
+   */
+  public void changed(Subscription s) {
+    for (Listener listener : List.copyOf(bySubscription.getOrDefault(s.id(), List.of()))) {
+      Binding binding = bindings.get(listener);
+      if (binding == null) continue;
+      if (s.status() == Status.DISABLED) unbind(s.id(), listener, "the webhook " + s.id() + " was disabled");
+      else if (!(SCHEME + binding.name()).equals(s.url())) unbind(s.id(), listener, "the webhook " + s.id() + " no longer sends to relay:" + binding.name());
+    }
+  }
+
+  /** A subscription was deleted (or its token or app revoked): nobody hears it any more. */
+  public void removed(String subscriptionId) {
+    for (Listener listener : List.copyOf(bySubscription.getOrDefault(subscriptionId, List.of()))) {
+      unbind(subscriptionId, listener, "the webhook " + subscriptionId + " was deleted, or its token or app revoked");
+    }
+  }
+
+  /** This listener stops hearing one subscription, and is cut off when it was the last it heard. */
+  public void unbind(String subscriptionId, Listener listener, String reason) {
+    boolean nothingLeft;
+    synchronized (this) {
+      Binding binding = bindings.get(listener);
+      if (binding == null) return;
+      binding.subscriptions().remove(subscriptionId);
+      List<Listener> list = bySubscription.get(subscriptionId);
+      if (list != null) list.remove(listener);
+      if (list != null && list.isEmpty()) bySubscription.remove(subscriptionId, list);
+      nothingLeft = binding.subscriptions().isEmpty();
+    }
+    if (nothingLeft) {
+      disconnect(listener);
+      // Told on its own thread: the engine calls this under its lock, and a slow client's write
+      // must not hold it.
+      Thread.ofVirtual().name("crier-relay-cut-off").start(() -> listener.cutOff(reason));
+    }
   }
 
   /** Hands the request to a listener and waits for its report, up to the request's timeout. */
-  SendResult send(String name, HttpPost post) {
+  SendResult send(Subscription s, String name, HttpPost post) {
     long start = System.nanoTime();
-    List<Listener> candidates = new ArrayList<>(listeners.getOrDefault(name, List.of()));
+    List<Listener> candidates = new ArrayList<>();
+    for (Listener listener : bySubscription.getOrDefault(s.id(), List.of())) {
+      // Checked at every delivery, not only at connect: the caller's rights may have ended on
+      // another node, or since the last heartbeat.
+      if (listener.mayHear(s)) candidates.add(listener);
+      else unbind(s.id(), listener, "the key or token that connected may no longer hear " + s.id());
+    }
     String id = UUID.randomUUID().toString();
     CompletableFuture<SendResult.Answered> answer = new CompletableFuture<>();
     waiting.put(id, answer);
@@ -73,7 +155,7 @@ public final class RelayHub {
       for (int i = 0; i < candidates.size() && !pushed; i++) {
         Listener listener = candidates.get(Math.floorMod(turn.getAndIncrement(), candidates.size()));
         pushed = listener.push(event(id, post));
-        if (!pushed) disconnect(name, listener);
+        if (!pushed) disconnect(listener);
       }
       if (!pushed) {
         return new SendResult.Failed(SendResult.Failed.Kind.CONNECTION, "no listener connected to relay:" + name, since(start));

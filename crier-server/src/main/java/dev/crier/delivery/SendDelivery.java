@@ -68,7 +68,7 @@ final class SendDelivery {
       Duration timeout = within.compareTo(s.timeout()) < 0 ? within : s.timeout();
       HttpPost post = new HttpPost(url(s.url()), headers, body, timeout);
       var relayName = RelayHub.nameOf(s.url());
-      result = relayName.isPresent() ? relay.send(relayName.get(), post) : sender.send(post);
+      result = relayName.isPresent() ? relay.send(s, relayName.get(), post) : sender.send(post);
     } catch (IllegalArgumentException e) {
       result = new SendResult.Failed(SendResult.Failed.Kind.INVALID_URL, "invalid URL: " + e.getMessage(), Duration.ZERO);
     }

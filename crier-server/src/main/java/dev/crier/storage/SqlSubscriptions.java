@@ -3,8 +3,10 @@ package dev.crier.storage;
 import dev.crier.secrets.SecretBox;
 import dev.crier.subscription.DataFilter;
 import dev.crier.subscription.EventPattern;
+import dev.crier.subscription.InvalidSubscriptionException;
 import dev.crier.subscription.Kind;
 import dev.crier.subscription.Owner;
+import dev.crier.subscription.OwnerRevokedException;
 import dev.crier.subscription.RetrySchedule;
 import dev.crier.subscription.Secrets;
 import dev.crier.subscription.SignatureScheme;
@@ -63,6 +65,60 @@ public final class SqlSubscriptions implements SubscriptionStore {
   }
 
   private int insert(Handle h, Subscription s) {
+    int inserted = insertRow(h, s);
+    claimRelayName(h, s);
+    requireLiveOwner(h, s);
+    return inserted;
+  }
+
+  /**
+   * Checked after the insert, in its transaction: a revoke (or an app's deletion) that commits
+   * first is seen here and the insert rolls back; one that commits after finds the row and
+   * deletes it. PostgreSQL's FOR SHARE makes a concurrent revoke wait for this commit, since
+   * READ COMMITTED alone would let it miss a row not yet committed.
+   */
+  private void requireLiveOwner(Handle h, Subscription s) {
+    if (s.owner() == null) return;
+    String lock = db.dialect() == Dialect.POSTGRESQL ? " FOR SHARE OF t, a" : "";
+    boolean live =
+        h.createQuery(
+                "SELECT t.id FROM tokens t JOIN apps a ON a.id = t.app_id"
+                    + " WHERE t.id = :token AND t.app_id = :app AND t.revoked_at IS NULL" + lock)
+            .bind("token", s.owner().token())
+            .bind("app", s.owner().app())
+            .mapTo(String.class)
+            .findOne()
+            .isPresent();
+    if (!live) throw new OwnerRevokedException("the token was revoked (or its app deleted) while the subscription was being made; nothing was kept");
+  }
+
+  /**
+   * A relay name belongs to the first account that uses it, for good ('' for the admin's own):
+   * claimed in the transaction that writes the webhook, so two nodes cannot both claim it.
+   */
+  private static void claimRelayName(Handle h, Subscription s) {
+    if (s.kind() != Kind.WEBHOOK || s.url() == null || !s.url().startsWith("relay:")) return;
+    String name = s.url().substring("relay:".length());
+    String account = s.owner() == null ? "" : s.owner().account();
+    h.createUpdate("INSERT INTO relay_names (name, account, claimed_at) VALUES (:name, :account, :at) ON CONFLICT (name) DO NOTHING")
+        .bind("name", name)
+        .bind("account", account)
+        .bind("at", s.updatedAt().toEpochMilli())
+        .execute();
+    String holder = h.createQuery("SELECT account FROM relay_names WHERE name = :name").bind("name", name).mapTo(String.class).one();
+    if (!holder.equals(account)) {
+      throw new InvalidSubscriptionException(
+          List.of(new InvalidSubscriptionException.Problem("url", "the relay name '" + name + "' belongs to another account; choose another")));
+    }
+  }
+
+  @Override
+  public Optional<String> relayAccount(String name) {
+    return db.withHandle(
+        h -> h.createQuery("SELECT account FROM relay_names WHERE name = :name").bind("name", name).mapTo(String.class).findOne());
+  }
+
+  private int insertRow(Handle h, Subscription s) {
     return bindFields(
             h.createUpdate(
                 "INSERT INTO subscriptions (" + COLUMNS + ", next_seq) VALUES (:id, :kind,"
@@ -196,6 +252,7 @@ public final class SqlSubscriptions implements SubscriptionStore {
           }
           Subscription stored = find(h, id).orElseThrow();
           Subscription changed = change.apply(stored);
+          claimRelayName(h, changed);
           bindFields(
                   h.createUpdate(
                       "UPDATE subscriptions SET name = :name, url = :url, events = :events,"

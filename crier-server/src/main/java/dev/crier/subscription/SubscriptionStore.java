@@ -28,6 +28,12 @@ public interface SubscriptionStore {
    */
   long nextNumber(Kind kind);
 
+  /**
+   * The account a relay name belongs to ('' for the admin's), once any webhook used it: names
+   * are never handed to another account, even after every webhook on them is gone.
+   */
+  Optional<String> relayAccount(String name);
+
   Optional<Subscription> find(String id);
 
   List<Subscription> list(Kind kind);

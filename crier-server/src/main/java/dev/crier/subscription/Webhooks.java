@@ -215,18 +215,25 @@ public final class Webhooks {
   }
 
   /**
-   * A relay name belongs to one caller (the admin, or one app token): deliveries go to whoever
-   * listens on the name, so a second caller's webhook on it would let them hear the first's.
-   * Create and update are synchronized so two callers cannot claim a free name at once.
+   * A relay name belongs to one account for good (the first to use it; the admin's own count as
+   * one account), and within it to one caller at a time (the admin, or one app token): deliveries
+   * go to whoever listens on the name, so a second caller's webhook on it would let them hear the
+   * first's. Create and update are synchronized so two callers cannot claim a free name at once;
+   * the store claims it again in the webhook's own transaction for other nodes.
    */
   private Optional<String> relayTaken(String url, Owner owner, String self) {
     if (url == null || !url.startsWith("relay:")) return Optional.empty();
+    String name = url.substring(6);
+    String account = owner == null ? "" : owner.account();
+    if (store.relayAccount(name).filter(holder -> !holder.equals(account)).isPresent()) {
+      return Optional.of("the relay name '" + name + "' belongs to another account; choose another");
+    }
     String caller = owner == null ? null : owner.token();
     boolean taken =
         store.list(Kind.WEBHOOK).stream()
             .anyMatch(s -> url.equals(s.url()) && !s.id().equals(self)
                 && !java.util.Objects.equals(caller, s.owner() == null ? null : s.owner().token()));
-    return taken ? Optional.of("the relay name '" + url.substring(6) + "' is used by another integration; choose another") : Optional.empty();
+    return taken ? Optional.of("the relay name '" + name + "' is used by another integration; choose another") : Optional.empty();
   }
 
   /** A webhook may also target {@code relay:<name>}: deliveries go to connected {@code crier listen} clients. */

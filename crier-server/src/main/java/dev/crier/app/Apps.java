@@ -12,6 +12,7 @@ import dev.crier.subscription.Subscription;
 import dev.crier.subscription.Secrets;
 import dev.crier.subscription.SubscriptionListener;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -155,15 +156,23 @@ public final class Apps implements Audience {
     return changed;
   }
 
-  /** Refuses a callback outside the app's URL (same scheme, host and port; path under its path). */
+  /**
+   * Refuses a callback outside the app's URL (same scheme, host and port; path under its path).
+   * Crier sends a URL as written, so a path the receiver may resolve differently from this check
+   * (dot segments, encoded or back slashes) is refused outright rather than normalised and let
+   * through; what is left is normalised (RFC 3986) before the prefix is compared.
+   */
   public static Optional<String> outsideApp(App app, String url) {
-    URI base = URI.create(app.url());
+    URI base = URI.create(app.url()).normalize();
     URI target;
     try {
-      target = URI.create(url);
-    } catch (IllegalArgumentException e) {
-      return Optional.of("is not a valid URL");
+      target = new URI(url);
+    } catch (URISyntaxException e) {
+      return Optional.of(url.indexOf('\\') >= 0 ? "must not contain a backslash" : "is not a valid URL");
     }
+    Optional<String> ambiguous = ambiguousPath(target.getRawPath());
+    if (ambiguous.isPresent()) return ambiguous;
+    target = target.normalize();
     String basePath = base.getPath() == null || base.getPath().isEmpty() ? "/" : base.getPath();
     String path = target.getPath() == null || target.getPath().isEmpty() ? "/" : target.getPath();
     boolean inside =
@@ -172,6 +181,20 @@ public final class Apps implements Audience {
             && port(base) == port(target)
             && (path.equals(basePath) || path.startsWith(basePath.endsWith("/") ? basePath : basePath + "/"));
     return inside ? Optional.empty() : Optional.of("must lie inside the app's URL " + app.url());
+  }
+
+  /** Why a raw path could climb out of a prefix at the receiver, or empty when it cannot. */
+  private static Optional<String> ambiguousPath(String rawPath) {
+    if (rawPath == null || rawPath.isEmpty()) return Optional.empty();
+    String lower = rawPath.toLowerCase(java.util.Locale.ROOT);
+    if (lower.contains("%2f") || lower.contains("%5c")) {
+      return Optional.of("must not contain an encoded slash or backslash (%2F, %5C) in its path");
+    }
+    for (String segment : lower.split("/", -1)) {
+      String decoded = segment.replace("%2e", ".");
+      if (decoded.equals(".") || decoded.equals("..")) return Optional.of("must not contain dot segments ('.' or '..') in its path");
+    }
+    return Optional.empty();
   }
 
   private static int port(URI uri) {

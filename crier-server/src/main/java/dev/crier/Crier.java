@@ -5,6 +5,7 @@ import dev.crier.auth.AdminKey;
 import dev.crier.broadcast.BroadcastReceivers;
 import dev.crier.broadcast.FlushBroadcasts;
 import dev.crier.cli.Version;
+import dev.crier.config.PrivateFiles;
 import dev.crier.config.Settings;
 import dev.crier.delivery.Cluster;
 import dev.crier.delivery.DeferredAudience;
@@ -95,6 +96,7 @@ public final class Crier implements AutoCloseable {
   /** Opens the database, applies migrations and starts serving on the configured port. */
   public static Crier start(Settings settings, Clock clock) {
     settings.describe().forEach(line -> log.info("setting {}", line));
+    PrivateFiles.directory(settings.dataDir());
     AdminKey adminKey = AdminKey.load(settings.adminKey(), settings.dataDir());
     SecretBox secrets = SecretBox.load(settings.masterKey(), settings.previousMasterKey(), settings.dataDir());
     Database db = Database.open(settings);

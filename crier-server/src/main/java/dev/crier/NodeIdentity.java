@@ -1,5 +1,6 @@
 package dev.crier;
 
+import dev.crier.config.PrivateFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.FileChannel;
@@ -34,7 +35,8 @@ final class NodeIdentity implements AutoCloseable {
 
   static NodeIdentity of(Path dataDir) {
     try {
-      Files.createDirectories(dataDir);
+      PrivateFiles.directory(dataDir);
+      PrivateFiles.file(dataDir.resolve("node.lock"));
       FileChannel channel =
           FileChannel.open(dataDir.resolve("node.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock;
@@ -49,10 +51,11 @@ final class NodeIdentity implements AutoCloseable {
         return new NodeIdentity(fresh(), null, null);
       }
       Path file = dataDir.resolve("node.id");
+      PrivateFiles.narrowIfPresent(file);
       String id = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).trim() : "";
       if (id.isEmpty()) {
         id = fresh();
-        Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+        PrivateFiles.write(file, id + "\n");
       }
       return new NodeIdentity(id, channel, lock);
     } catch (IOException e) {

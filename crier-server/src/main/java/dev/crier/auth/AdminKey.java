@@ -3,9 +3,9 @@ package dev.crier.auth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import dev.crier.config.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -35,17 +35,12 @@ public final class AdminKey {
     if (configured != null) return new AdminKey(configured, null);
     Path file = dataDir.resolve(FILE);
     try {
+      PrivateFiles.narrowIfPresent(file);
       if (Files.exists(file)) return new AdminKey(Files.readString(file).trim(), null);
       byte[] random = new byte[32];
       new SecureRandom().nextBytes(random);
       String key = "crier_admin_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-      Files.createDirectories(dataDir);
-      Files.writeString(file, key + "\n");
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system; the directory's permissions protect it
-      }
+      PrivateFiles.write(file, key + "\n");
       return new AdminKey(key, key);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write the admin key in " + file, e);

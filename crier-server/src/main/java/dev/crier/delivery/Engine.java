@@ -480,9 +480,9 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
     return Optional.of(attempt);
   }
 
-  /** The body a delivery of {@code event} to {@code s} is sent with (for the delivery log). */
+  /** The body a delivery of {@code event} to {@code s} is sent with, as the delivery log shows it. */
   public byte[] requestBody(Subscription s, dev.crier.event.Event event) {
-    return send.body(s, event);
+    return send.storedBody(s, event);
   }
 
   /** Deletes delivered deliveries (and orphaned events) older than the retention period. */

@@ -1,5 +1,6 @@
 package dev.crier.delivery;
 
+import dev.crier.subscription.Kind;
 import dev.crier.subscription.Subscription;
 import java.net.URI;
 import java.time.Clock;
@@ -58,7 +59,8 @@ final class SendDelivery {
       return new Attempt(number, redelivery, clock.instant(), List.of(), null,
           new SendResult.Failed(SendResult.Failed.Kind.FILTERED, refusal.get(), Duration.ZERO));
     }
-    byte[] body = d.sentBody() != null ? d.sentBody() : body(s, d.event());
+    // A channel's stored body has its token masked: its retries build the signed_request again.
+    byte[] body = d.sentBody() != null && s.kind() != Kind.CHANNEL ? d.sentBody() : body(s, d.event());
     List<Map.Entry<String, String>> headers = request.headers(s, d.id(), d.event().type(), body, redelivery);
     Duration within = leaseLeft.get();
     if (within == null) return null;
@@ -72,7 +74,7 @@ final class SendDelivery {
     } catch (IllegalArgumentException e) {
       result = new SendResult.Failed(SendResult.Failed.Kind.INVALID_URL, "invalid URL: " + e.getMessage(), Duration.ZERO);
     }
-    return new Attempt(number, redelivery, at, headers, body, result);
+    return new Attempt(number, redelivery, at, headers, WebhookRequest.stored(s, body), result);
   }
 
   private URI url(String url) {
@@ -87,6 +89,11 @@ final class SendDelivery {
 
   byte[] body(Subscription s, dev.crier.event.Event event) {
     return request.body(s, event, audience.channel(s).orElse(null));
+  }
+
+  /** The body as the delivery log shows it: without live credentials. */
+  byte[] storedBody(Subscription s, dev.crier.event.Event event) {
+    return WebhookRequest.stored(s, body(s, event));
   }
 
   static boolean filtered(SendResult result) {

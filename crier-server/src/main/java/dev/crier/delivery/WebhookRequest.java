@@ -7,6 +7,7 @@ import dev.crier.signing.SigningKeys;
 import dev.crier.subscription.Kind;
 import dev.crier.subscription.SignatureScheme;
 import dev.crier.verify.SignedRequest;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
@@ -17,6 +18,7 @@ import dev.crier.verify.SigningKey;
 import dev.crier.verify.StandardWebhooks;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
@@ -81,6 +83,33 @@ final class WebhookRequest {
     json.put("algorithm", "HMAC-SHA256");
     String value = SignedRequest.sign(JSON.writeValueAsString(json), channel.appSecret());
     return (SignedRequest.FORM_FIELD + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * What is stored of a body sent to {@code s}: the same bytes, except that a channel's
+   * signed_request has its access_token masked (the delivery log is no place for a live
+   * credential). The signature is kept as sent, so it no longer matches the stored payload.
+   */
+  static byte[] stored(Subscription s, byte[] body) {
+    if (s.kind() != Kind.CHANNEL || body == null) return body;
+    String form = new String(body, StandardCharsets.UTF_8);
+    String prefix = SignedRequest.FORM_FIELD + "=";
+    if (!form.startsWith(prefix)) return body;
+    String value = URLDecoder.decode(form.substring(prefix.length()), StandardCharsets.UTF_8);
+    int dot = value.indexOf('.');
+    if (dot < 0) return body;
+    ObjectNode json = (ObjectNode) JSON.readTree(Base64.getUrlDecoder().decode(value.substring(dot + 1)));
+    if (json.hasNonNull("access_token")) json.put("access_token", mask(json.get("access_token").asString()));
+    String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(json));
+    String masked = value.substring(0, dot) + "." + payload;
+    return (prefix + URLEncoder.encode(masked, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@code crt_…} with only its last four characters: enough to tell tokens apart, not to use one. */
+  static String mask(String token) {
+    int cut = Math.max(0, token.length() - 4);
+    String head = token.startsWith("crt_") ? "crt_" : "";
+    return head + "****" + token.substring(Math.max(cut, head.length()));
   }
 
   private byte[] webhookBody(Subscription s, Event e) {

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import dev.crier.config.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -89,16 +89,11 @@ public final class SecretBox {
     if (configured != null) return of(configured);
     Path file = dataDir.resolve(FILE);
     try {
+      PrivateFiles.narrowIfPresent(file);
       if (Files.exists(file)) return of(Files.readString(file));
       byte[] fresh = new byte[32];
       new SecureRandom().nextBytes(fresh);
-      Files.createDirectories(dataDir);
-      Files.writeString(file, Base64.getEncoder().encodeToString(fresh) + "\n");
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system; the directory's permissions protect it
-      }
+      PrivateFiles.write(file, Base64.getEncoder().encodeToString(fresh) + "\n");
       return new SecretBox(List.of(fresh));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write the master key in " + file, e);

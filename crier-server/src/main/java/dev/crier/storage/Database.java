@@ -2,10 +2,11 @@ package dev.crier.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.crier.config.PrivateFiles;
 import dev.crier.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -49,6 +50,7 @@ public final class Database implements AutoCloseable {
     if (settings.dbPassword() != null) config.setPassword(settings.dbPassword());
     if (dialect == Dialect.SQLITE) {
       if (settings.embedded()) createDataDir(settings);
+      prepareSqliteFile(url);
       // WAL lets readers run beside the one writer; synchronous=FULL makes each commit survive
       // power loss, not only a crash (group commit pays the fsync once per batch); IMMEDIATE
       // takes the write lock at BEGIN so two writers queue on busy_timeout instead of failing.
@@ -71,10 +73,28 @@ public final class Database implements AutoCloseable {
   }
 
   private static void createDataDir(Settings settings) {
+    PrivateFiles.directory(settings.dataDir());
+  }
+
+  /**
+   * Creates an SQLite database file 0600 before SQLite opens it: SQLite gives its -wal, -shm and
+   * -journal files the database file's own mode, so they are private from their first byte too
+   * (sqlite-jdbc has no setting for the mode; SQLite's default is 0644 less the umask).
+   */
+  private static void prepareSqliteFile(String jdbcUrl) {
+    String path = jdbcUrl.substring("jdbc:sqlite:".length());
+    int query = path.indexOf('?');
+    if (query >= 0) path = path.substring(0, query);
+    if (path.isEmpty() || path.startsWith(":") || path.startsWith("file:")) return; // in memory, or a URI form
+    Path file = Path.of(path).toAbsolutePath();
     try {
-      Files.createDirectories(settings.dataDir());
+      PrivateFiles.directory(file.getParent());
+      PrivateFiles.file(file);
+      for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
+        PrivateFiles.narrowIfPresent(file.resolveSibling(file.getFileName() + suffix));
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory " + settings.dataDir(), e);
+      throw new UncheckedIOException("cannot create the database file " + file, e);
     }
   }
 

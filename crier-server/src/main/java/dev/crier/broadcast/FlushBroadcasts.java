@@ -130,8 +130,9 @@ public final class FlushBroadcasts implements AutoCloseable {
     byte[] body = request.body(receiver, p, now);
     List<Map.Entry<String, String>> headers = request.headers(receiver, p, body);
     Instant at = clock.instant();
-    // A receiver made with an app token hears only while the token holds and its scope allows.
-    var refusal = audience.refusal(receiver, p.lastEvent(), List.of());
+    // A receiver made with an app token hears only while the token holds, its scope allows, and
+    // its user holds the permissions the subject's latest event requires.
+    var refusal = audience.refusal(receiver, p.lastEvent(), p.requiredPermissions());
     if (refusal.isPresent()) {
       return new Attempt(1, false, at, headers, body, new SendResult.Failed(SendResult.Failed.Kind.FILTERED, refusal.get(), Duration.ZERO));
     }

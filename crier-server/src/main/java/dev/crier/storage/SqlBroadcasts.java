@@ -75,20 +75,32 @@ public final class SqlBroadcasts implements BroadcastStore {
   @Override
   public List<PendingBroadcast> take(String receiverId) {
     return db.inTransaction(
-        h ->
-            h.createQuery(
-                    "DELETE FROM broadcast_pending WHERE subscription_id = :id AND subject_key IN"
-                        + " (SELECT subject_key FROM broadcast_pending WHERE subscription_id = :id"
-                        + db.dialect().lockedInOrderOf("subject_key") + ")"
-                        + " RETURNING subject_type, subject_url, last_event, event_seq")
-                .bind("id", receiverId)
-                .map((rs, ctx) -> Map.entry(rs.getLong("event_seq"),
-                    new PendingBroadcast(rs.getString("subject_type"), rs.getString("subject_url"), rs.getString("last_event"))))
-                .list()
-                .stream()
-                .sorted(Map.Entry.comparingByKey())
-                .map(Map.Entry::getValue)
-                .toList());
+        h -> {
+          record Taken(long seq, String type, String url, String lastEvent) {}
+          List<Taken> taken =
+              h.createQuery(
+                      "DELETE FROM broadcast_pending WHERE subscription_id = :id AND subject_key IN"
+                          + " (SELECT subject_key FROM broadcast_pending WHERE subscription_id = :id"
+                          + db.dialect().lockedInOrderOf("subject_key") + ")"
+                          + " RETURNING subject_type, subject_url, last_event, event_seq")
+                  .bind("id", receiverId)
+                  .map((rs, ctx) -> new Taken(rs.getLong("event_seq"), rs.getString("subject_type"), rs.getString("subject_url"), rs.getString("last_event")))
+                  .list();
+          if (taken.isEmpty()) return List.<PendingBroadcast>of();
+          // The latest event's required permissions, asked of the receiver's token when it is sent.
+          Map<Long, List<String>> permissions = new java.util.HashMap<>();
+          List<Long> seqs = taken.stream().map(Taken::seq).distinct().toList();
+          for (int from = 0; from < seqs.size(); from += 1000) { // within every engine's parameter limit
+            h.createQuery("SELECT seq, required_permissions FROM events WHERE seq IN (<seqs>)")
+                .bindList("seqs", seqs.subList(from, Math.min(seqs.size(), from + 1000)))
+                .map((rs, ctx) -> Map.entry(rs.getLong("seq"), Json.parseStringList(rs.getString("required_permissions"))))
+                .forEach(e -> permissions.put(e.getKey(), e.getValue()));
+          }
+          return taken.stream()
+              .sorted(java.util.Comparator.comparingLong(Taken::seq))
+              .map(t -> new PendingBroadcast(t.type(), t.url(), t.lastEvent(), permissions.getOrDefault(t.seq(), List.of())))
+              .toList();
+        });
   }
 
   @Override

@@ -205,7 +205,8 @@ public final class Crier implements AutoCloseable {
                   metrics,
                   clock,
                   settings.maxEventBytes(),
-                  settings.maxBodyBytes()));
+                  settings.maxBodyBytes(),
+                  Duration.ofSeconds(settings.headerTimeoutSeconds())));
       api.start("0.0.0.0", settings.port());
       cluster.serving(settings.publicUrl() != null ? settings.publicUrl() : NodeIdentity.hostName() + ":" + api.port());
       log.info("Crier listening on port {} ({})", api.port(), db.dialect());

@@ -16,10 +16,12 @@ final class Authenticator {
   static final String PRINCIPAL = "crier.principal";
   private final AdminKey adminKey;
   private final Apps apps;
+  private final AuthFailureLimit limit;
 
-  Authenticator(AdminKey adminKey, Apps apps) {
+  Authenticator(AdminKey adminKey, Apps apps, java.time.Clock clock) {
     this.adminKey = adminKey;
     this.apps = apps;
+    this.limit = new AuthFailureLimit(clock);
   }
 
   /** The caller of a request that passed {@link #authenticate}. */
@@ -45,6 +47,16 @@ final class Authenticator {
 
   void authenticate(Context ctx) {
     if (ctx.method().name().equals("OPTIONS")) return;
+    limit.check(ctx.ip());
+    try {
+      ctx.attribute(PRINCIPAL, principalOf(ctx));
+    } catch (ProblemException e) {
+      if (e.status == 401) limit.failed(ctx.ip());
+      throw e;
+    }
+  }
+
+  private Principal principalOf(Context ctx) {
     String header = ctx.header("Authorization");
     if (header == null || header.isBlank()) {
       throw unauthorized("an Authorization: Bearer <key> header is required");
@@ -52,7 +64,7 @@ final class Authenticator {
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw unauthorized("the Authorization header must use the Bearer scheme");
     }
-    ctx.attribute(PRINCIPAL, resolve(header.substring(7).trim()));
+    return resolve(header.substring(7).trim());
   }
 
   /**

@@ -65,14 +65,17 @@ public final class HttpApi {
       PrometheusMeterRegistry metrics,
       Clock clock,
       int maxEventBytes,
-      int maxBodyBytes) {}
+      int maxBodyBytes,
+      java.time.Duration headerTimeout) {}
 
   private final Javalin app;
   private final RelayRoutes relay;
+  private final HeaderDeadline headerDeadline;
   private final List<Route> routes = new CopyOnWriteArrayList<>();
 
   public HttpApi(Parts parts) {
-    Authenticator auth = new Authenticator(parts.adminKey(), parts.apps());
+    headerDeadline = new HeaderDeadline(parts.headerTimeout());
+    Authenticator auth = new Authenticator(parts.adminKey(), parts.apps(), parts.clock());
     relay = new RelayRoutes(parts.relay(), parts.subscriptions(), auth, parts.maxBodyBytes());
     this.app =
         Javalin.create(
@@ -155,8 +158,13 @@ public final class HttpApi {
         .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
   }
 
+  /** How long a connection may stay silent (between requests, or mid-request) before it is closed. */
+  static final java.time.Duration IDLE_TIMEOUT = java.time.Duration.ofSeconds(30);
+
   public HttpApi start(String host, int port) {
     app.start(host, port);
+    // An idle keep-alive connection is closed after this; a relay stream's heartbeat (10 s) keeps it.
+    headerDeadline.watch(app.jettyServer().server(), IDLE_TIMEOUT);
     return this;
   }
 
@@ -172,5 +180,6 @@ public final class HttpApi {
   public void stop() {
     relay.close();
     app.stop();
+    headerDeadline.close();
   }
 }

@@ -70,6 +70,9 @@ final class SettingsOptions {
   @Option(names = "--lease-seconds", description = "how long a cluster node's claim lasts unrenewed (CRIER_LEASE_SECONDS, default 15)")
   String leaseSeconds;
 
+  @Option(names = "--header-timeout-seconds", description = "seconds a client may take to send a request's headers (CRIER_HEADER_TIMEOUT_SECONDS, default 10)")
+  String headerTimeoutSeconds;
+
   Settings load() {
     Map<Settings.Key, String> flags = new EnumMap<>(Settings.Key.class);
     put(flags, Settings.Key.PORT, port);
@@ -92,6 +95,7 @@ final class SettingsOptions {
     put(flags, Settings.Key.RETENTION_DAYS, retentionDays);
     put(flags, Settings.Key.WATCH_ALIASES, watchAliases);
     put(flags, Settings.Key.LEASE_SECONDS, leaseSeconds);
+    put(flags, Settings.Key.HEADER_TIMEOUT_SECONDS, headerTimeoutSeconds);
     return Settings.load(System.getenv(), flags);
   }
 

@@ -37,7 +37,8 @@ public record Settings(
     String previousMasterKey,
     int retentionDays,
     Map<String, String> watchAliases,
-    int leaseSeconds) {
+    int leaseSeconds,
+    int headerTimeoutSeconds) {
 
   /** Noah's short routes ({@code PUT /a/my_app/watch} watches {@code //noah/application/my_app}). */
   public static final Map<String, String> NOAH_WATCH_ALIASES =
@@ -75,7 +76,9 @@ public record Settings(
     /** {@code prefix=root} pairs, comma-separated, or {@code noah} for Noah's table. */
     WATCH_ALIASES(null),
     /** How long a node's claim on a subscription lasts without renewal (PostgreSQL cluster). */
-    LEASE_SECONDS("15");
+    LEASE_SECONDS("15"),
+    /** How long a client may take to send a request's headers before it is cut off. */
+    HEADER_TIMEOUT_SECONDS("10");
 
     private final String defaultValue;
 
@@ -136,7 +139,8 @@ public record Settings(
         previousMasterKey(raw),
         integer(Key.RETENTION_DAYS, raw, 1, 3650),
         watchAliases(raw.apply(Key.WATCH_ALIASES)),
-        integer(Key.LEASE_SECONDS, raw, 2, 600));
+        integer(Key.LEASE_SECONDS, raw, 2, 600),
+        integer(Key.HEADER_TIMEOUT_SECONDS, raw, 1, 300));
   }
 
   /** Settings from the environment alone, as {@code crier serve} without flags reads them. */
@@ -181,6 +185,7 @@ public record Settings(
             ? null
             : String.join(",", watchAliases.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
     values.put(Key.LEASE_SECONDS, leaseSeconds);
+    values.put(Key.HEADER_TIMEOUT_SECONDS, headerTimeoutSeconds);
     List<String> lines = new ArrayList<>();
     values.forEach(
         (key, value) -> {

@@ -136,6 +136,11 @@ final class AddressGuard implements SocketAddressResolver {
     int second = b[1] & 0xff;
     // Translation prefixes carry an IPv4 address that a gateway may connect to on our behalf.
     if (startsWith(b, NAT64)) return carried(ipv4Reason(b, 12), "NAT64");
+    // The local-use NAT64 prefix is a site's own translator by definition (its IPv4 may sit at
+    // several offsets, RFC 6052): all of it is internal.
+    if (startsWith(b, NAT64_LOCAL)) return "NAT64 local-use";
+    // Teredo tunnels to whatever IPv4 its relay reaches; nothing a receiver legitimately needs.
+    if (first == 0x20 && second == 0x01 && b[2] == 0 && b[3] == 0) return "Teredo";
     if (first == 0x20 && second == 0x02) return carried(ipv4Reason(b, 2), "6to4");
     if ((first & 0xfe) == 0xfc) return "unique local";
     if (first == 0xfe && (second & 0xc0) == 0x80) return "link-local";
@@ -146,6 +151,9 @@ final class AddressGuard implements SocketAddressResolver {
 
   /** 64:ff9b::/96, the well-known NAT64 prefix (RFC 6052). */
   private static final byte[] NAT64 = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+
+  /** 64:ff9b:1::/48, the local-use NAT64 prefix (RFC 8215). */
+  private static final byte[] NAT64_LOCAL = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 1};
 
   private static boolean startsWith(byte[] address, byte[] prefix) {
     for (int i = 0; i < prefix.length; i++) if (address[i] != prefix[i]) return false;

@@ -15,13 +15,15 @@ public final class WebUi {
 
   /**
    * Everything the page loads comes from Crier itself; no inline script, no framing by other
-   * sites, and the key never leaves in a Referer.
+   * sites (X-Frame-Options for browsers that predate frame-ancestors), and the key never leaves
+   * in a Referer.
    */
   static final Map<String, String> HEADERS =
       Map.of(
           "Content-Security-Policy",
           "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
           "X-Content-Type-Options", "nosniff",
+          "X-Frame-Options", "DENY",
           "Referrer-Policy", "no-referrer",
           "Cache-Control", "no-cache");
 

@@ -58,6 +58,10 @@ class AddressGuardTest {
     "64:ff9b::a9fe:a9fe, link-local (via NAT64)",
     "2002:c0a8:101::1, private (via 6to4)",
     "2002:7f00:1::1, loopback (via 6to4)",
+    "64:ff9b:1::a00:1, NAT64 local-use",
+    "64:ff9b:1:ffff::5db8:d822, NAT64 local-use",
+    "2001::1, Teredo",
+    "2001:0:4136:e378:8000:63bf:3fff:fdd2, Teredo",
   })
   void refusesInternalRanges(String address, String reason) {
     assertThat(AddressGuard.forbiddenReason(ip(address))).contains(reason);
@@ -116,6 +120,8 @@ class AddressGuardTest {
         "192.0.1.1",
         "64:ff9b::5db8:d822",
         "2002:5db8:d822::1",
+        "64:ff9b:2::1",
+        "2001:200::1",
       })
   void allowsPublicAddresses(String address) {
     assertThat(AddressGuard.forbiddenReason(ip(address))).isEmpty();

@@ -73,7 +73,9 @@ class SsrfGuardTest {
         // Java reads an IPv4-mapped literal as the IPv4 address it carries
         Arguments.of("http://[::ffff:127.0.0.1]:" + port + "/", "127.0.0.1 (loopback)"),
         Arguments.of("http://[ff02::1]/", "ff02:0:0:0:0:0:0:1 (multicast)"),
-        Arguments.of("http://[::]/", "0:0:0:0:0:0:0:0 (unspecified)"));
+        Arguments.of("http://[::]/", "0:0:0:0:0:0:0:0 (unspecified)"),
+        Arguments.of("http://[64:ff9b:1::a00:1]/", "64:ff9b:1:0:0:0:a00:1 (NAT64 local-use)"),
+        Arguments.of("http://[2001::1]/", "2001:0:0:0:0:0:0:1 (Teredo)"));
   }
 
   @ParameterizedTest(name = "{0}")

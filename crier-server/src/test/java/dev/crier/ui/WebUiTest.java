@@ -141,6 +141,14 @@ class WebUiTest {
   }
 
   @Test
+  void theApiExplorerRendersUnderItsContentSecurityPolicy() {
+    browser.open(api.base() + "/docs");
+    browser.await(visibilityOfElementLocated(By.cssSelector(".swagger-ui .info .title")));
+    browser.await(presenceOfElementLocated(By.cssSelector(".swagger-ui .opblock")));
+    assertThat(browser.find(By.cssSelector(".swagger-ui .info .title")).getText()).contains("Crier");
+  }
+
+  @Test
   void signsInWithTheAdminKeyAfterRefusingAWrongOneAndKeepsTheKeyOutOfTheUrl() {
     expectedErrors = m -> m.contains("/v1/me") && m.contains("401");
     signIn("not-the-key-at-all");

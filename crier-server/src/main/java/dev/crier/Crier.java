@@ -206,7 +206,8 @@ public final class Crier implements AutoCloseable {
                   clock,
                   settings.maxEventBytes(),
                   settings.maxBodyBytes(),
-                  Duration.ofSeconds(settings.headerTimeoutSeconds())));
+                  Duration.ofSeconds(settings.headerTimeoutSeconds()),
+                  settings.authFailuresPerMinute()));
       api.start("0.0.0.0", settings.port());
       cluster.serving(settings.publicUrl() != null ? settings.publicUrl() : NodeIdentity.hostName() + ":" + api.port());
       log.info("Crier listening on port {} ({})", api.port(), db.dialect());

@@ -18,10 +18,10 @@ final class Authenticator {
   private final Apps apps;
   private final AuthFailureLimit limit;
 
-  Authenticator(AdminKey adminKey, Apps apps, java.time.Clock clock) {
+  Authenticator(AdminKey adminKey, Apps apps, AuthFailureLimit limit) {
     this.adminKey = adminKey;
     this.apps = apps;
-    this.limit = new AuthFailureLimit(clock);
+    this.limit = limit;
   }
 
   /** The caller of a request that passed {@link #authenticate}. */

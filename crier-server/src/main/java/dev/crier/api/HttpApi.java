@@ -66,7 +66,8 @@ public final class HttpApi {
       Clock clock,
       int maxEventBytes,
       int maxBodyBytes,
-      java.time.Duration headerTimeout) {}
+      java.time.Duration headerTimeout,
+      int authFailuresPerMinute) {}
 
   private final Javalin app;
   private final RelayRoutes relay;
@@ -75,7 +76,7 @@ public final class HttpApi {
 
   public HttpApi(Parts parts) {
     headerDeadline = new HeaderDeadline(parts.headerTimeout());
-    Authenticator auth = new Authenticator(parts.adminKey(), parts.apps(), parts.clock());
+    Authenticator auth = new Authenticator(parts.adminKey(), parts.apps(), new AuthFailureLimit(parts.authFailuresPerMinute(), parts.clock()));
     relay = new RelayRoutes(parts.relay(), parts.subscriptions(), auth, parts.maxBodyBytes());
     this.app =
         Javalin.create(

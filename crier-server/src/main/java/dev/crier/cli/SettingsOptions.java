@@ -73,6 +73,9 @@ final class SettingsOptions {
   @Option(names = "--header-timeout-seconds", description = "seconds a client may take to send a request's headers (CRIER_HEADER_TIMEOUT_SECONDS, default 10)")
   String headerTimeoutSeconds;
 
+  @Option(names = "--auth-failures-per-minute", description = "failed authentications an address may make in a minute before it is answered 429, 0 for no limit (CRIER_AUTH_FAILURES_PER_MINUTE, default 20)")
+  String authFailuresPerMinute;
+
   Settings load() {
     Map<Settings.Key, String> flags = new EnumMap<>(Settings.Key.class);
     put(flags, Settings.Key.PORT, port);
@@ -96,6 +99,7 @@ final class SettingsOptions {
     put(flags, Settings.Key.WATCH_ALIASES, watchAliases);
     put(flags, Settings.Key.LEASE_SECONDS, leaseSeconds);
     put(flags, Settings.Key.HEADER_TIMEOUT_SECONDS, headerTimeoutSeconds);
+    put(flags, Settings.Key.AUTH_FAILURES_PER_MINUTE, authFailuresPerMinute);
     return Settings.load(System.getenv(), flags);
   }
 

@@ -38,7 +38,8 @@ public record Settings(
     int retentionDays,
     Map<String, String> watchAliases,
     int leaseSeconds,
-    int headerTimeoutSeconds) {
+    int headerTimeoutSeconds,
+    int authFailuresPerMinute) {
 
   /** Noah's short routes ({@code PUT /a/my_app/watch} watches {@code //noah/application/my_app}). */
   public static final Map<String, String> NOAH_WATCH_ALIASES =
@@ -78,7 +79,9 @@ public record Settings(
     /** How long a node's claim on a subscription lasts without renewal (PostgreSQL cluster). */
     LEASE_SECONDS("15"),
     /** How long a client may take to send a request's headers before it is cut off. */
-    HEADER_TIMEOUT_SECONDS("10");
+    HEADER_TIMEOUT_SECONDS("10"),
+    /** Failed authentications one address may make in a minute before it is answered 429 (0: no limit). */
+    AUTH_FAILURES_PER_MINUTE("20");
 
     private final String defaultValue;
 
@@ -140,7 +143,8 @@ public record Settings(
         integer(Key.RETENTION_DAYS, raw, 1, 3650),
         watchAliases(raw.apply(Key.WATCH_ALIASES)),
         integer(Key.LEASE_SECONDS, raw, 2, 600),
-        integer(Key.HEADER_TIMEOUT_SECONDS, raw, 1, 300));
+        integer(Key.HEADER_TIMEOUT_SECONDS, raw, 1, 300),
+        integer(Key.AUTH_FAILURES_PER_MINUTE, raw, 0, 1_000_000));
   }
 
   /** Settings from the environment alone, as {@code crier serve} without flags reads them. */
@@ -186,6 +190,7 @@ public record Settings(
             : String.join(",", watchAliases.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
     values.put(Key.LEASE_SECONDS, leaseSeconds);
     values.put(Key.HEADER_TIMEOUT_SECONDS, headerTimeoutSeconds);
+    values.put(Key.AUTH_FAILURES_PER_MINUTE, authFailuresPerMinute);
     List<String> lines = new ArrayList<>();
     values.forEach(
         (key, value) -> {

@@ -67,6 +67,15 @@ class AbuseLimitsTest {
   }
 
   @Test
+  void theLimitCanBeTurnedOff() {
+    try (TestCrier unlimited = TestCrier.start(engine, Map.of(Settings.Key.AUTH_FAILURES_PER_MINUTE, "0"))) {
+      Api guesser = unlimited.api().withKey("wrong-key-0123456789");
+      for (int i = 0; i < 25; i++) assertThat(guesser.get("/v1/webhooks").status()).isEqualTo(401);
+      assertThat(unlimited.api().get("/v1/webhooks").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void theDocsAndTheWebUiCannotBeFramedOrSniffed() {
     for (String page : List.of("/docs", "/")) {
       var r = admin.get(page);

@@ -88,7 +88,8 @@ public final class Database implements AutoCloseable {
     if (path.isEmpty() || path.startsWith(":") || path.startsWith("file:")) return; // in memory, or a URI form
     Path file = Path.of(path).toAbsolutePath();
     try {
-      PrivateFiles.directory(file.getParent());
+      // A directory of its own is made private; an existing one (say /tmp) is not Crier's to narrow.
+      if (!java.nio.file.Files.isDirectory(file.getParent())) PrivateFiles.directory(file.getParent());
       PrivateFiles.file(file);
       for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
         PrivateFiles.narrowIfPresent(file.resolveSibling(file.getFileName() + suffix));

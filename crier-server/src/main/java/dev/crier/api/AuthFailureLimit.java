@@ -7,17 +7,23 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows down guessing keys: a remote address that failed authentication {@code maxFailures}
- * times ({@code CRIER_AUTH_FAILURES_PER_MINUTE}, 0 for no limit) within a minute is answered 429, with Retry-After, on every authenticated route until
+ * Slows down guessing keys: a remote address that failed authentication with {@code maxFailures}
+ * different credentials ({@code CRIER_AUTH_FAILURES_PER_MINUTE}, 0 for no limit) within a minute is answered 429, with Retry-After, on every authenticated route until
  * that minute is over, whatever key it then presents (answering a right guess differently would
- * tell the guesser). Addresses are the TCP peer's: behind a proxy, all its clients share one.
+ * tell the guesser). Only different credentials count: a guesser tries new ones, while a client
+ * repeating one stale token (a tab left open, a retrying job) must not lock out its neighbours.
+ * Addresses are the TCP peer's: behind a proxy, all its clients share one.
  */
 final class AuthFailureLimit {
   static final Duration WINDOW = Duration.ofMinutes(1);
   private static final int MAX_TRACKED = 10_000;
 
-  /** One address's failures in the window that began at {@code start} (epoch ms). */
-  private record Window(long start, int failures) {}
+  /** One address's failed credentials (their hashes) in the window that began at {@code start} (epoch ms). */
+  private record Window(long start, java.util.Set<Integer> failed) {
+    int failures() {
+      return failed.size();
+    }
+  }
 
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
   private final int maxFailures;
@@ -39,18 +45,22 @@ final class AuthFailureLimit {
         429,
         "too-many-failed-authentications",
         "Too Many Requests",
-        maxFailures + " requests from this address failed authentication within a minute; retry after " + retryAfter + " s",
+        maxFailures + " different keys or tokens from this address failed authentication within a minute; retry after " + retryAfter + " s",
         List.of(),
         Map.of("Retry-After", Long.toString(retryAfter)));
   }
 
-  /** Counts one failed authentication from {@code address}. */
-  void failed(String address) {
+  /** Counts a failed authentication from {@code address} with this Authorization header (or null). */
+  void failed(String address, String credential) {
     if (maxFailures == 0) return;
     long now = clock.millis();
     if (windows.size() >= MAX_TRACKED) windows.values().removeIf(w -> now >= w.start() + WINDOW.toMillis());
     if (windows.size() >= MAX_TRACKED) return; // a flood of addresses: none is tracked rather than memory grown
-    windows.compute(address, (k, w) ->
-        w == null || now >= w.start() + WINDOW.toMillis() ? new Window(now, 1) : new Window(w.start(), w.failures() + 1));
+    int hash = credential == null ? 0 : credential.hashCode();
+    windows.compute(address, (k, w) -> {
+      Window current = w == null || now >= w.start() + WINDOW.toMillis() ? new Window(now, ConcurrentHashMap.newKeySet()) : w;
+      if (current.failures() < maxFailures) current.failed().add(hash);
+      return current;
+    });
   }
 }

@@ -51,7 +51,7 @@ final class Authenticator {
     try {
       ctx.attribute(PRINCIPAL, principalOf(ctx));
     } catch (ProblemException e) {
-      if (e.status == 401) limit.failed(ctx.ip());
+      if (e.status == 401) limit.failed(ctx.ip(), ctx.header("Authorization"));
       throw e;
     }
   }

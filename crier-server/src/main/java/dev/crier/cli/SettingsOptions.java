@@ -73,7 +73,7 @@ final class SettingsOptions {
   @Option(names = "--header-timeout-seconds", description = "seconds a client may take to send a request's headers (CRIER_HEADER_TIMEOUT_SECONDS, default 10)")
   String headerTimeoutSeconds;
 
-  @Option(names = "--auth-failures-per-minute", description = "failed authentications an address may make in a minute before it is answered 429, 0 for no limit (CRIER_AUTH_FAILURES_PER_MINUTE, default 20)")
+  @Option(names = "--auth-failures-per-minute", description = "different keys or tokens an address may fail with in a minute before it is answered 429, 0 for no limit (CRIER_AUTH_FAILURES_PER_MINUTE, default 20)")
   String authFailuresPerMinute;
 
   Settings load() {

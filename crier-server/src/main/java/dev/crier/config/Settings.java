@@ -80,7 +80,7 @@ public record Settings(
     LEASE_SECONDS("15"),
     /** How long a client may take to send a request's headers before it is cut off. */
     HEADER_TIMEOUT_SECONDS("10"),
-    /** Failed authentications one address may make in a minute before it is answered 429 (0: no limit). */
+    /** Different keys or tokens one address may fail with in a minute before it is answered 429 (0: no limit). */
     AUTH_FAILURES_PER_MINUTE("20");
 
     private final String defaultValue;

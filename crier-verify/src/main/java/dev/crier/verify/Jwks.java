@@ -1,5 +1,6 @@
 package dev.crier.verify;
 
+import dev.crier.verify.internal.Json;
 import dev.crier.verify.VerificationException.Reason;
 import java.io.IOException;
 import java.io.InputStream;

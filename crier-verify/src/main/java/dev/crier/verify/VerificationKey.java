@@ -1,5 +1,6 @@
 package dev.crier.verify;
 
+import dev.crier.verify.internal.Json;
 import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package dev.crier.verify;
+package dev.crier.verify.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Just enough JSON (RFC 8259) to read a JWK Set without a dependency: objects become {@link Map},
+ * Just enough JSON (RFC 8259) to read a JWK Set, or Crier's answers in crier-client, without a
+ * dependency: objects become {@link Map},
  * arrays {@link List}, strings {@link String}, numbers {@link Double}, and true, false, null as
  * themselves. Strict: trailing commas, comments, bare words and trailing text are refused. Nesting
  * is bounded so a hostile document cannot overflow the stack. Stateless, so thread-safe.
  */
-final class Json {
+public final class Json {
   private static final int MAX_DEPTH = 32;
 
   private final String text;
@@ -21,8 +22,14 @@ final class Json {
     this.text = text;
   }
 
-  /** The parsed value; IllegalArgumentException saying where, for anything not JSON. */
-  static Object parse(String text) {
+  /**
+   * Parses one JSON value.
+   *
+   * @param text the JSON text
+   * @return the parsed value
+   * @throws IllegalArgumentException saying where, for anything not JSON
+   */
+  public static Object parse(String text) {
     Json json = new Json(text);
     json.skipSpace();
     Object value = json.value(0);
@@ -33,7 +40,13 @@ final class Json {
     return value;
   }
 
-  static String escape(String s) {
+  /**
+   * The characters of {@code s} as they stand inside a JSON string literal (without the quotes).
+   *
+   * @param s the text to escape
+   * @return the escaped text
+   */
+  public static String escape(String s) {
     StringBuilder out = new StringBuilder(s.length());
     for (char c : s.toCharArray()) {
       if (c == '"' || c == '\\') {

@@ -37,8 +37,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass(name = "{0}")
 @EnumSource(Engine.class)
 class EngineModelTest {
-  private static final long[] IN_PROCESS_SEEDS = {11, 23};
-  private static final long[] CHILD_SEEDS = {5};
+  private static final long[] IN_PROCESS_SEEDS = {11, 23, 37};
+  private static final long[] CHILD_SEEDS = {9};
   private static final int IN_PROCESS_OPS = 40;
   private static final int CHILD_OPS = 16;
   private static final Duration SHRINK_BUDGET = Duration.ofSeconds(Long.getLong("crier.model.shrinkSeconds", 60));
@@ -106,6 +106,12 @@ class EngineModelTest {
               new Op.Answer(0, ModelReceiver.Mode.FAIL), new Op.Answer(1, ModelReceiver.Mode.FAIL), new Op.Publish(-1, 3),
               new Op.Pause(200), new Op.Delete(0), new Op.Delete(1), new Op.Answer(0, ModelReceiver.Mode.OK),
               new Op.Answer(1, ModelReceiver.Mode.OK), new Op.Step(Duration.ofMinutes(2)), new Op.Pause(300)),
+          // a webhook deleted while its receiver holds a request sends nothing more
+          Scenario.of(
+              Scenario.Flavour.IN_PROCESS,
+              List.of(new Scenario.Setup(true, QUICK, 1)),
+              new Op.Answer(0, ModelReceiver.Mode.TIMEOUT), new Op.Publish(0, 3), new Op.Pause(100), new Op.Delete(0),
+              new Op.Pause(1500)),
           // a PATCH and a rotation at the same moment both take effect
           Scenario.of(
               Scenario.Flavour.IN_PROCESS,

@@ -23,7 +23,6 @@ final class Hook {
   final List<Expected> expected = new ArrayList<>();
   boolean disabled;
   Change<Boolean> deletion;
-  String name;
 
   Hook(int index, String path, String id, String secret, boolean ordered, int maxInFlight, long createdAt) {
     this.index = index;
@@ -68,21 +67,31 @@ final class Hook {
   }
 
   /**
-   * The secrets a request arriving at {@code t} may be signed with: the current and previous
-   * ones as of the last rotation answered before t, and any rotation still in progress.
+   * The secrets a request arriving at {@code t} may be signed with: those of the last rotation
+   * answered before t (rotations sent together count as one, since any of them may have won)
+   * and of any still in progress; and those of the rotation before, but only for an event
+   * published before the last rotation was answered (its request may have been signed before).
    */
-  List<String> secretsAt(long t) {
+  List<String> secretsAt(long t, long publishedAt) {
+    List<Long> groups = secrets.stream().map(Change::started).distinct().toList();
     int current = 0;
-    for (int i = 0; i < secrets.size(); i++) if (secrets.get(i).ended() <= t) current = i;
-    List<String> allowed = new ArrayList<>();
-    for (int i = Math.max(0, current - 1); i < secrets.size(); i++) {
-      if (secrets.get(i).started() <= t) allowed.add(secrets.get(i).value());
+    long currentEnded = 0;
+    for (int g = 0; g < groups.size(); g++) {
+      long started = groups.get(g);
+      long ended = secrets.stream().filter(c -> c.started() == started).mapToLong(Change::ended).max().orElseThrow();
+      if (ended <= t) {
+        current = g;
+        currentEnded = ended;
+      }
     }
-    return allowed;
+    long from = groups.get(publishedAt > currentEnded ? current : Math.max(0, current - 1));
+    return secrets.stream().filter(c -> c.started() >= from && c.started() <= t).map(Change::value).toList();
   }
 
-  String latestSecret() {
-    return secrets.getLast().value();
+  /** The secrets of the last rotation, or of the last group of rotations sent together. */
+  List<String> latestSecrets() {
+    long started = secrets.getLast().started();
+    return secrets.stream().filter(c -> c.started() == started).map(Change::value).toList();
   }
 
   @Override

@@ -80,7 +80,7 @@ sealed interface Op {
     }
   }
 
-  /** A PATCH of the name and a secret rotation sent at the same moment from two threads. */
+  /** Three PATCHes of the name and three secret rotations released at the same moment. */
   record PatchWhileRotating(int webhook) implements Op {
     @Override
     public String toString() {

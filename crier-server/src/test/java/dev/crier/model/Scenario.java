@@ -2,8 +2,11 @@ package dev.crier.model;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * A generated sequence: the webhooks made first, then the operations. The same seed and flavour
@@ -53,22 +56,25 @@ record Scenario(long seed, Flavour flavour, List<Setup> webhooks, List<Op> ops) 
       webhooks.add(new Setup(random.nextInt(10) < 7, pick(random, schedules), 2 + random.nextInt(3)));
     }
     List<Op> ops = new ArrayList<>();
+    List<Integer> live = new ArrayList<>(IntStream.range(0, count).boxed().toList());
+    Set<Integer> disabled = new HashSet<>();
     int kills = 0;
     int w = 0;
     while (ops.size() < opCount) {
       // mostly the same webhook as the step before, so that steps combine (halt, then disable...)
-      if (random.nextInt(10) < 4) w = random.nextInt(count);
+      if (random.nextInt(10) < 4 || !live.contains(w)) w = pick(random, live);
       int roll = random.nextInt(100);
+      if (disabled.contains(w) && roll < 40) roll = 58; // enable it again, mostly
       Op op;
-      if (roll < 30) op = new Op.Publish(random.nextInt(4) == 0 ? -1 : w, random.nextBoolean() ? 1 : 2 + random.nextInt(4));
-      else if (roll < 45) op = new Op.Answer(w, mode(random));
-      else if (roll < 51) op = new Op.Halt(w);
-      else if (roll < 56) op = new Op.Disable(w);
+      if (roll < 35) op = new Op.Publish(random.nextInt(4) == 0 ? -1 : w, random.nextBoolean() ? 1 : 2 + random.nextInt(4));
+      else if (roll < 49) op = new Op.Answer(w, mode(random));
+      else if (roll < 55) op = new Op.Halt(w);
+      else if (roll < 58) op = new Op.Disable(w);
       else if (roll < 61) op = new Op.Enable(w);
       else if (roll < 67) op = new Op.Resume(w);
       else if (roll < 72) op = new Op.SetOrdered(w, random.nextBoolean());
       else if (roll < 75) op = new Op.SetSchedule(w, pick(random, schedules));
-      else if (roll < 77) op = new Op.Delete(w);
+      else if (roll < 77 && live.size() > 1 && random.nextBoolean()) op = new Op.Delete(w);
       else if (roll < 82) op = new Op.Rotate(w);
       else if (roll < 85) op = new Op.PatchWhileRotating(w);
       else if (roll < 92) {
@@ -78,6 +84,9 @@ record Scenario(long seed, Flavour flavour, List<Setup> webhooks, List<Op> ops) 
           kills++;
         } else op = new Op.Pause(100);
       } else op = new Op.Pause(50 + random.nextInt(300));
+      if (op instanceof Op.Delete) live.remove(Integer.valueOf(w));
+      if (op instanceof Op.Disable) disabled.add(w);
+      if (op instanceof Op.Enable) disabled.remove(w);
       ops.add(op);
     }
     return new Scenario(seed, flavour, List.copyOf(webhooks), List.copyOf(ops));

@@ -5,9 +5,14 @@ import dev.crier.testing.Engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -21,6 +26,7 @@ import tools.jackson.databind.JsonNode;
 final class SequenceRun {
   private static final Duration HEAL_TIMEOUT = Duration.ofSeconds(40);
   private static final Duration QUIET = Duration.ofSeconds(4);
+  private static final int RACERS = 3;
   private static final AtomicInteger RUNS = new AtomicInteger();
 
   /** What a run found: violations (empty when the model held), and what it did. */
@@ -41,6 +47,7 @@ final class SequenceRun {
   private final List<String> violations = new ArrayList<>();
   private final StringBuilder log = new StringBuilder();
   private final List<Hook> hooks = new ArrayList<>();
+  private final Map<String, Long> published = new HashMap<>();
   private ModelReceiver receiver;
   private Node node;
   private int events;
@@ -66,7 +73,7 @@ final class SequenceRun {
         done++;
       }
       heal();
-      new ModelChecks(hooks, receiver, node.api(), violations).checkAll();
+      new ModelChecks(hooks, published, receiver, node.api(), violations).checkAll();
       if (!violations.isEmpty() && scenario.flavour() == Scenario.Flavour.CHILD) log.append("server log tail:\n").append(node.logTail()).append('\n');
     } catch (RuntimeException e) {
       violations.add("ERROR: " + e + " after " + done + " operations");
@@ -129,6 +136,7 @@ final class SequenceRun {
             .collect(Collectors.joining(","));
     Api.Response response = node.api().post("/v1/events", count == 1 ? body : "[" + body + "]");
     long answered = System.nanoTime();
+    ids.forEach(id -> published.put(id, answered));
     if (response.status() != 202) {
       violations.add("HTTP: publish of " + ids + " answered " + response);
       return;
@@ -178,21 +186,44 @@ final class SequenceRun {
     if (r != null && r.status() == 200) hook.secrets.add(new Hook.Change<>(r.json().get("secret").stringValue(), started, System.nanoTime()));
   }
 
+  /**
+   * Three PATCHes of the name and three rotations released at the same moment: whichever
+   * wins, the webhook ends with one of the new names and signs with one of the new secrets.
+   */
   private void patchWhileRotating(Hook hook) {
     if (hook.deleted()) return;
-    String name = "renamed-" + (++renames);
-    long started = System.nanoTime();
-    CompletableFuture<Api.Response> patch = CompletableFuture.supplyAsync(() -> node.api().send("PATCH", "/v1/webhooks/" + hook.id, "{\"name\": \"" + name + "\"}", "application/json"));
-    CompletableFuture<Api.Response> rotate = CompletableFuture.supplyAsync(() -> node.api().post("/v1/webhooks/" + hook.id + "/rotate-secret", ""));
-    Api.Response patched = patch.join();
-    Api.Response rotated = rotate.join();
-    long ended = System.nanoTime();
-    if (patched.status() != 200) violations.add("HTTP: PATCH name of " + hook + " beside a rotation answered " + patched);
-    else hook.name = name;
-    if (rotated.status() != 200) violations.add("HTTP: rotate-secret of " + hook + " beside a PATCH answered " + rotated);
-    else hook.secrets.add(new Hook.Change<>(rotated.json().get("secret").stringValue(), started, ended));
+    List<String> names = IntStream.range(0, RACERS).mapToObj(i -> "renamed-" + (++renames)).toList();
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<Api.Response>> patches = new ArrayList<>();
+    List<CompletableFuture<Api.Response>> rotations = new ArrayList<>();
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (String name : names) patches.add(CompletableFuture.supplyAsync(() -> await(go, () -> node.api().send("PATCH", "/v1/webhooks/" + hook.id, "{\"name\": \"" + name + "\"}", "application/json")), threads));
+      for (int i = 0; i < RACERS; i++) rotations.add(CompletableFuture.supplyAsync(() -> await(go, () -> node.api().post("/v1/webhooks/" + hook.id + "/rotate-secret", "")), threads));
+      long started = System.nanoTime();
+      go.countDown();
+      patches.forEach(CompletableFuture::join);
+      rotations.forEach(CompletableFuture::join);
+      long ended = System.nanoTime();
+      for (CompletableFuture<Api.Response> p : patches) {
+        if (p.join().status() != 200) violations.add("HTTP: PATCH name of " + hook + " beside rotations answered " + p.join());
+      }
+      for (CompletableFuture<Api.Response> r : rotations) {
+        if (r.join().status() != 200) violations.add("HTTP: rotate-secret of " + hook + " beside PATCHes answered " + r.join());
+        else hook.secrets.add(new Hook.Change<>(r.join().json().get("secret").stringValue(), started, ended));
+      }
+    }
     String seen = node.api().get("/v1/webhooks/" + hook.id).json().get("name").stringValue();
-    if (hook.name != null && !hook.name.equals(seen)) violations.add("STALE: after a PATCH of the name beside a rotation, " + hook + " is named '" + seen + "', not '" + hook.name + "'");
+    if (!names.contains(seen)) violations.add("STALE: after PATCHes of the name beside rotations, " + hook + " is named '" + seen + "', none of " + names);
+  }
+
+  private static Api.Response await(CountDownLatch go, java.util.function.Supplier<Api.Response> call) {
+    try {
+      go.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return call.get();
   }
 
   /** Sends a call about a webhook; a deleted webhook must answer 404. Records other statuses. */
@@ -216,7 +247,7 @@ final class SequenceRun {
     receiver.allModes(ModelReceiver.Mode.OK);
     for (Hook hook : hooks) if (!hook.deleted()) receiver.mode(hook.path, ModelReceiver.Mode.OK);
     long deadline = System.nanoTime() + HEAL_TIMEOUT.toNanos();
-    ModelChecks checks = new ModelChecks(hooks, receiver, node.api(), violations);
+    ModelChecks checks = new ModelChecks(hooks, published, receiver, node.api(), violations);
     int seen = -1;
     long quietSince = System.nanoTime();
     while (System.nanoTime() < deadline) {

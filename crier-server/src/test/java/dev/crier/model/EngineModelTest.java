@@ -12,8 +12,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -43,6 +46,9 @@ class EngineModelTest {
   private static final int CHILD_OPS = 16;
   private static final Duration SHRINK_BUDGET = Duration.ofSeconds(Long.getLong("crier.model.shrinkSeconds", 60));
 
+  /** One line per sequence, across runs and stores (surefire keeps one store's output only). */
+  private static final Path RUN_LOG = Path.of("target", "model-runs.log");
+
   @Parameter Engine engine;
 
   private int sequences;
@@ -63,8 +69,8 @@ class EngineModelTest {
       for (long seed : CHILD_SEEDS) scenarios.add(Scenario.generate(seed, Scenario.Flavour.CHILD, CHILD_OPS));
     }
     List<String> failures = new ArrayList<>();
-    for (Scenario scenario : scenarios) runAndReport(scenario, failures.isEmpty()).ifPresent(failures::add);
-    System.out.printf("[%s] model: %d sequences, %d operations, %d failed%n", engine, sequences, operations, failures.size());
+    for (Scenario scenario : scenarios) runAndReport(scenario, new HashSet<>()).ifPresent(failures::add);
+    summarize("model", failures.size());
     assertThat(failures).as("sequences that broke the model").isEmpty();
   }
 
@@ -76,7 +82,7 @@ class EngineModelTest {
   void keptReproductionsKeepTheModel() {
     onlyEngineAsked();
     List<String> failures = new ArrayList<>();
-    for (Scenario scenario : KEPT) runAndReport(scenario, false).ifPresent(failures::add);
+    for (int i = 0; i < KEPT.size(); i++) runAndReport(KEPT.get(i).withSeed(-1 - i), null).ifPresent(failures::add);
     assertThat(failures).as("kept reproductions that broke the model").isEmpty();
   }
 
@@ -92,7 +98,7 @@ class EngineModelTest {
           Scenario.of(
               Scenario.Flavour.IN_PROCESS,
               List.of(new Scenario.Setup(false, QUICK, 4)),
-              new Op.Answer(0, ModelReceiver.Mode.TIMEOUT), new Op.Publish(0, 4), new Op.SetOrdered(0, true),
+              new Op.Answer(0, ModelReceiver.Mode.TIMEOUT), new Op.Publish(0, 4), new Op.Pause(100), new Op.SetOrdered(0, true),
               new Op.Publish(0, 2), new Op.Pause(300)),
           // a NUL byte in a receiver's answer is stored (or dropped), never stalls recording
           Scenario.of(
@@ -112,10 +118,17 @@ class EngineModelTest {
               List.of(new Scenario.Setup(true, QUICK, 1)),
               new Op.Answer(0, ModelReceiver.Mode.TIMEOUT), new Op.Publish(0, 3), new Op.Pause(100), new Op.Delete(0),
               new Op.Pause(1500)),
+          // disabled and enabled while an attempt is in flight: the new lane waits for it
+          Scenario.of(
+              Scenario.Flavour.IN_PROCESS,
+              List.of(new Scenario.Setup(true, QUICK, 1)),
+              new Op.Answer(0, ModelReceiver.Mode.TIMEOUT), new Op.Publish(0, 1), new Op.Disable(0), new Op.Enable(0),
+              new Op.Pause(300)),
           // a PATCH and a rotation at the same moment both take effect
           Scenario.of(
               Scenario.Flavour.IN_PROCESS,
               List.of(new Scenario.Setup(true, QUICK, 1)),
+              new Op.PatchWhileRotating(0), new Op.PatchWhileRotating(0), new Op.PatchWhileRotating(0),
               new Op.PatchWhileRotating(0), new Op.PatchWhileRotating(0), new Op.PatchWhileRotating(0),
               new Op.PatchWhileRotating(0), new Op.PatchWhileRotating(0), new Op.Publish(0, 1)));
 
@@ -128,6 +141,7 @@ class EngineModelTest {
     long deadline = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
     Random seeds = new Random();
     List<String> failures = new ArrayList<>();
+    Set<String> shrunkKinds = new HashSet<>();
     while (System.nanoTime() < deadline) {
       long seed = seeds.nextLong() & Long.MAX_VALUE;
       boolean child = sequences % 4 == 3;
@@ -135,10 +149,17 @@ class EngineModelTest {
           child
               ? Scenario.generate(seed, Scenario.Flavour.CHILD, CHILD_OPS + seeds.nextInt(CHILD_OPS))
               : Scenario.generate(seed, Scenario.Flavour.IN_PROCESS, IN_PROCESS_OPS + seeds.nextInt(2 * IN_PROCESS_OPS));
-      runAndReport(scenario, true).ifPresent(failures::add);
+      // the first failure of each kind is shrunk; later ones are reported as they are
+      runAndReport(scenario, shrunkKinds).ifPresent(failures::add);
     }
-    System.out.printf("[%s] model soak: %d sequences, %d operations, %d failed%n", engine, sequences, operations, failures.size());
+    summarize("model soak", failures.size());
     assertThat(failures).as("sequences that broke the model").isEmpty();
+  }
+
+  private void summarize(String what, int failed) {
+    String line = "[%s] %s: %d sequences, %d operations, %d failed%n".formatted(engine, what, sequences, operations, failed);
+    System.out.print(line);
+    append(RUN_LOG, line);
   }
 
   /** {@code -Dcrier.model.engine=sqlite} (or postgresql) runs on that store only. */
@@ -147,20 +168,28 @@ class EngineModelTest {
     assumeTrue(only == null || only.equalsIgnoreCase(engine.name()), "only " + only + " asked for");
   }
 
-  /** Runs one scenario; on failure prints it, shrinks it (when asked) and returns the report. */
-  private java.util.Optional<String> runAndReport(Scenario scenario, boolean shrink) {
+  /**
+   * Runs one scenario; on failure prints it, shrinks it unless a failure of its kind was shrunk
+   * already ({@code shrunkKinds} null: never) and returns the report.
+   */
+  private Optional<String> runAndReport(Scenario scenario, Set<String> shrunkKinds) {
     long began = System.nanoTime();
     SequenceRun.Result result = SequenceRun.run(scenario, engine);
     sequences++;
     operations += result.opsRun();
-    System.out.printf("[%s] seed %d %s: %d ops, %d expected deliveries, %d requests, %s, %d ms%n", engine, scenario.seed(), scenario.flavour(), result.opsRun(), result.expected(), result.requests(), result.failed() ? "FAILED " + result.violations() : "ok", (System.nanoTime() - began) / 1_000_000);
-    if (!result.failed()) return java.util.Optional.empty();
+    String line =
+        "[%s] seed %d %s: %d ops, %d expected deliveries, %d requests, %s, %d ms%n"
+            .formatted(engine, scenario.seed(), scenario.flavour(), result.opsRun(), result.expected(), result.requests(), result.failed() ? "FAILED " + result.violations() : "ok", (System.nanoTime() - began) / 1_000_000);
+    System.out.print(line);
+    append(RUN_LOG, line);
+    if (!result.failed()) return Optional.empty();
     StringBuilder report = new StringBuilder();
     report.append("## ").append(engine).append(", ").append(scenario.describe().lines().findFirst().orElse("")).append(" at ").append(Instant.now()).append("\n\n");
     report.append("Violations:\n");
     result.violations().forEach(v -> report.append("- ").append(v).append('\n'));
     report.append("\nSequence:\n```\n").append(scenario.describe()).append("```\n");
-    if (shrink) {
+    if (!result.log().isEmpty()) report.append("\nNotes:\n```\n").append(result.log()).append("```\n");
+    if (shrunkKinds != null && shrunkKinds.add(result.kind())) {
       Shrinker.Shrunk shrunk = Shrinker.shrink(scenario, result, SHRINK_BUDGET, s -> SequenceRun.run(s, engine));
       report.append("\nShrunk in ").append(shrunk.runs()).append(" runs to ").append(shrunk.scenario().ops().size()).append(" operations:\n```\n").append(shrunk.scenario().describe()).append("```\n");
       report.append("which gives:\n");
@@ -169,7 +198,7 @@ class EngineModelTest {
     System.out.println(report);
     String file = System.getProperty("crier.model.findings");
     if (file != null) append(Path.of(file), report + "\n");
-    return java.util.Optional.of(report.toString());
+    return Optional.of(report.toString());
   }
 
   private static void append(Path file, String text) {

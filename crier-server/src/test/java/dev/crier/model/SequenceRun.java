@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import tools.jackson.databind.JsonNode;
@@ -29,7 +30,7 @@ final class SequenceRun {
   private static final int RACERS = 3;
   private static final AtomicInteger RUNS = new AtomicInteger();
 
-  /** What a run found: violations (empty when the model held), and what it did. */
+  /** What a run found: violations (empty when the model held), what it did, and notes. */
   record Result(List<String> violations, int opsRun, int requests, int expected, String log) {
     boolean failed() {
       return !violations.isEmpty();
@@ -108,7 +109,6 @@ final class SequenceRun {
   }
 
   private void apply(Op op) {
-    log.append(op).append('\n');
     switch (op) {
       case Op.Publish p -> publish(p.target(), p.count());
       case Op.Answer a -> receiver.mode(hooks.get(a.webhook()).path, a.mode());
@@ -160,7 +160,7 @@ final class SequenceRun {
       node.advance(Duration.ofMinutes(1)); // retries due on an earlier, longer schedule
       sleep(50);
     }
-    log.append("  (").append(hook).append(" did not halt within 15 s)\n");
+    log.append(hook).append(" did not halt within 15 s of halt()\n");
   }
 
   private void setEnabled(Hook hook, boolean enabled) {
@@ -216,7 +216,7 @@ final class SequenceRun {
     if (!names.contains(seen)) violations.add("STALE: after PATCHes of the name beside rotations, " + hook + " is named '" + seen + "', none of " + names);
   }
 
-  private static Api.Response await(CountDownLatch go, java.util.function.Supplier<Api.Response> call) {
+  private static Api.Response await(CountDownLatch go, Supplier<Api.Response> call) {
     try {
       go.await();
     } catch (InterruptedException e) {
@@ -243,7 +243,6 @@ final class SequenceRun {
 
   /** Receivers answer 2xx; halted webhooks are resumed, disabled ones enabled, until all arrived. */
   private void heal() {
-    log.append("heal\n");
     receiver.allModes(ModelReceiver.Mode.OK);
     for (Hook hook : hooks) if (!hook.deleted()) receiver.mode(hook.path, ModelReceiver.Mode.OK);
     long deadline = System.nanoTime() + HEAL_TIMEOUT.toNanos();

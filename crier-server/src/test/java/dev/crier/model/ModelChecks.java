@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import tools.jackson.databind.JsonNode;
 
@@ -100,20 +101,30 @@ final class ModelChecks {
     return missing;
   }
 
+  /**
+   * Of the events published since the webhook became ordered, both the first requests (repeats
+   * dropped by {@code webhook-id}) and the first 2xx answers come in publish order: a resumed
+   * webhook sends the failed delivery before anything behind it.
+   */
   private void checkOrder(Hook hook) {
     long since = hook.orderedSince();
     if (since < 0) return;
+    List<Hook.Expected> segment = hook.expected.stream().filter(e -> e.publishedAt() > since).toList();
+    inPublishOrder(hook, segment, "first requested", id -> firstArrival(hook, id, false));
+    inPublishOrder(hook, segment, "first answered 2xx", id -> firstArrival(hook, id, true));
+  }
+
+  private void inPublishOrder(Hook hook, List<Hook.Expected> segment, String what, Function<String, ModelReceiver.Request> first) {
     int lastIndex = -1;
     String lastId = null;
-    for (Hook.Expected e : hook.expected) {
-      if (e.publishedAt() <= since) continue;
-      ModelReceiver.Request first = firstArrival(hook, e.eventId());
-      if (first == null) continue; // reported as lost
-      if (first.index() < lastIndex) {
-        violations.add("ORDER: " + hook + " got " + e.eventId() + " first after " + lastId + ", which was published later");
+    for (Hook.Expected e : segment) {
+      ModelReceiver.Request request = first.apply(e.eventId());
+      if (request == null) continue; // reported as lost
+      if (request.index() < lastIndex) {
+        violations.add("ORDER: " + hook + " " + what + " " + e.eventId() + " before " + lastId + ", which was published later");
         return;
       }
-      lastIndex = first.index();
+      lastIndex = request.index();
       lastId = e.eventId();
     }
   }
@@ -163,7 +174,13 @@ final class ModelChecks {
   }
 
   private ModelReceiver.Request firstArrival(Hook hook, String eventId) {
-    for (ModelReceiver.Request r : receiver.requests(hook.path)) if (eventId.equals(eventId(r))) return r;
+    return firstArrival(hook, eventId, false);
+  }
+
+  private ModelReceiver.Request firstArrival(Hook hook, String eventId, boolean answered2xx) {
+    for (ModelReceiver.Request r : receiver.requests(hook.path)) {
+      if (eventId.equals(eventId(r)) && (!answered2xx || r.answered2xx())) return r;
+    }
     return null;
   }
 

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +55,8 @@ final class ModelReceiver implements AutoCloseable {
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final AtomicInteger arrivals = new AtomicInteger();
   private final Object arrivalLock = new Object();
-  private volatile long holdMillis = 2_000;
+  private static final Duration SETTLE = Duration.ofMillis(150);
+  private static final Duration HOLD = Duration.ofSeconds(2);
 
   private ModelReceiver(ServerSocket server) {
     this.server = server;
@@ -121,6 +123,7 @@ final class ModelReceiver implements AutoCloseable {
       byte[] body = in.readNBytes(length);
       Mode mode = modes.getOrDefault(path, Mode.OK);
       counter = inFlight.computeIfAbsent(path, k -> new AtomicInteger());
+      settle(counter);
       synchronized (arrivalLock) {
         int before = counter.getAndIncrement();
         counted = true;
@@ -157,6 +160,22 @@ final class ModelReceiver implements AutoCloseable {
     }
   }
 
+  /**
+   * A held request whose sender gave up is noticed within a few milliseconds; a retry can come
+   * sooner than that, so a new arrival gives the held ones that long before counting them.
+   */
+  private static void settle(AtomicInteger counter) throws IOException {
+    long until = System.nanoTime() + SETTLE.toNanos();
+    while (counter.get() > 0 && System.nanoTime() < until) {
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
+  }
+
   private static boolean release(AtomicInteger counter) {
     counter.decrementAndGet();
     return false;
@@ -164,8 +183,8 @@ final class ModelReceiver implements AutoCloseable {
 
   /** Waits until the sender closes the connection (its timeout) or the hold time passes. */
   private void holdUntilSenderGivesUp(Socket socket, InputStream in) throws IOException {
-    long until = System.nanoTime() + holdMillis * 1_000_000;
-    socket.setSoTimeout(20);
+    long until = System.nanoTime() + HOLD.toNanos();
+    socket.setSoTimeout(5);
     while (System.nanoTime() < until) {
       try {
         if (in.read() == -1) return;

@@ -112,6 +112,7 @@ final class ModelReceiver implements AutoCloseable {
         OutputStream out = socket.getOutputStream()) {
       String head = readHead(in);
       if (head == null) return;
+      long arrivedAt = System.nanoTime(); // before the settle below, which may hold this request a while
       String[] lines = head.split("\r\n");
       path = lines[0].split(" ")[1];
       Map<String, String> headers = new LinkedHashMap<>();
@@ -127,7 +128,7 @@ final class ModelReceiver implements AutoCloseable {
       synchronized (arrivalLock) {
         int before = counter.getAndIncrement();
         counted = true;
-        requests.add(new Request(arrivals.getAndIncrement(), path, System.nanoTime(), headers, body, before, mode));
+        requests.add(new Request(arrivals.getAndIncrement(), path, arrivedAt, headers, body, before, mode));
       }
       switch (mode) {
         case OK -> {

@@ -109,6 +109,8 @@ final class UnorderedLane extends Lane {
       Completion completion;
       while ((completion = done.poll()) != null) {
         inFlight--;
+        // not sent (the lease ran short): it stays pending, and the successor reads it back
+        if (completion.attempt() == null) continue;
         engine.judge(subscription, completion.delivery(), completion.attempt()); // a retry is read back from the database
       }
       if (inFlight > 0) sleepUntil(null);

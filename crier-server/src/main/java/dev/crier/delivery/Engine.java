@@ -219,13 +219,21 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
    */
   void retired(Lane lane) {
     boolean handOver = lane.finished && running;
-    if (handOver) recorder.flush(); // the successor reads what this lane recorded
+    try {
+      if (lane.finished && running) recorder.flush(); // the successor reads what this lane recorded
+    } catch (RuntimeException e) {
+      // the lane must leave the map all the same: a stopped lane left there takes every later
+      // offer and start for its subscription, for good; the next commit or the backstop starts one
+      log.warn("lane {} ended, but its outcomes were not written in time; its successor starts later: {}", lane.id(), e.toString());
+      handOver = false;
+    }
+    boolean startSuccessor = handOver;
     boolean[] succeeded = {false};
     lanes.computeIfPresent(
         lane.id(),
         (k, current) -> {
           if (current != lane) return current;
-          Lane successor = handOver ? newLane(k, null) : null;
+          Lane successor = startSuccessor ? newLane(k, null) : null;
           succeeded[0] = successor != null;
           return successor;
         });

@@ -116,7 +116,8 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
     try {
       barrier.done.get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("outcomes were not written in time", e);
+      // the database is not taking writes (a resume answers 503 for it, not 500)
+      throw new StorageUnavailableException("outcomes were not written in time", e);
     }
   }
 
@@ -355,7 +356,12 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
     synchronized (this) {
       writer = thread;
     }
-    if (writer == null && wake != null) flush(); // the committer still takes the writes
+    try {
+      if (writer == null && wake != null) flush(); // the committer still takes the writes
+    } catch (StorageUnavailableException e) {
+      // unwritten outcomes leave their deliveries pending: sent again after the restart
+      log.warn("stopping with outcomes the database did not take: {}", e.toString());
+    }
     open = false;
     if (writer == null) return;
     try {

@@ -8,6 +8,10 @@ import dev.crier.testing.Pause;
 import dev.crier.testing.Receiver;
 import dev.crier.testing.Receiver.Reply;
 import dev.crier.testing.TestCrier;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -82,5 +86,52 @@ class LaneHandOverTest {
 
     Webhook.publish(api, "handover.test", "h2-" + w.id(), "{\"n\": 2}");
     Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> w.deliveries("delivered").size() == 2);
+  }
+
+  @Test
+  void aResumeWhileTheDatabaseTakesNoOutcomesAnswers503() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    receiver.respond(r -> {
+      if (r.path().equals("/halts")) return Reply.status(500);
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return Reply.status(204);
+    });
+    Webhook halted = Webhook.create(api, "{\"url\": \"" + receiver.url("/halts") + "\", \"events\": [\"handover.test\"], \"retry_schedule\": []}");
+    Webhook.publish(api, "handover.test", "r1-" + halted.id(), "{\"n\": 1}");
+    halted.awaitStatus("halted");
+    Webhook busy = Webhook.create(api, "{\"url\": \"" + receiver.url("/busy") + "\", \"events\": [\"handover.test\"], \"ordered\": false}");
+    Webhook.publish(api, "handover.test", "r2-" + busy.id(), "{\"n\": 2}");
+    receiver.await("/busy", 1, Duration.ofSeconds(20));
+
+    try (Connection c = crier.database().connect(); Statement s = c.createStatement()) {
+      if (engine == Engine.SQLITE) {
+        s.execute("BEGIN IMMEDIATE");
+      } else {
+        c.setAutoCommit(false);
+        s.execute("LOCK TABLE deliveries IN EXCLUSIVE MODE");
+      }
+      release.countDown(); // an outcome the database cannot take now
+      try {
+        // the resume waits for the outcomes recorded before it, which the database does not take
+        HttpResponse<String> resumed =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create(crier.api().base() + "/v1/webhooks/" + halted.id() + "/resume"))
+                        .header("Authorization", "Bearer " + TestCrier.ADMIN_KEY)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .timeout(Duration.ofSeconds(120))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(503);
+      } finally {
+        if (engine == Engine.SQLITE) s.execute("ROLLBACK");
+        else c.rollback();
+      }
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> busy.deliveries("delivered").size() == 1);
   }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +56,12 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
   static final long PARK_AFTER_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private record Barrier(CompletableFuture<Void> done) {}
+
+  /**
+   * How long a flush waits for the database before giving up with {@link
+   * StorageUnavailableException}; shortened by tests that hold the database locked past it.
+   */
+  static volatile Duration flushWait = Duration.ofSeconds(60);
 
   /** What {@link #writeApart} left to try again (the database unavailable, or taking nothing), and why. */
   private record Left(List<Outcome> outcomes, Throwable cause) {}
@@ -114,7 +121,7 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
     barriers.incrementAndGet();
     put(barrier);
     try {
-      barrier.done.get(60, TimeUnit.SECONDS);
+      barrier.done.get(flushWait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       // the database is not taking writes (a resume answers 503 for it, not 500)
       throw new StorageUnavailableException("outcomes were not written in time", e);

@@ -39,8 +39,12 @@ class LaneHandOverTest {
   static Api api;
   @AutoClose Receiver receiver = Receiver.start();
 
+  /** The flush wait these tests outlast; a minute in production. */
+  private static final Duration FLUSH_WAIT = Duration.ofSeconds(3);
+
   @BeforeParameterizedClassInvocation
   static void start(Engine engine) {
+    RecordOutcomes.flushWait = FLUSH_WAIT;
     crier = TestCrier.start(engine);
     api = crier.api();
     crier.declare("handover.test");
@@ -49,6 +53,7 @@ class LaneHandOverTest {
   @AfterParameterizedClassInvocation
   static void stop() {
     crier.close();
+    RecordOutcomes.flushWait = Duration.ofSeconds(60);
   }
 
   @Test
@@ -79,7 +84,7 @@ class LaneHandOverTest {
         s.execute("LOCK TABLE deliveries IN EXCLUSIVE MODE");
       }
       release.countDown();
-      Pause.millis(65_000);
+      Pause.millis(FLUSH_WAIT.toMillis() + 2_000); // past the flush wait
       if (engine == Engine.SQLITE) s.execute("ROLLBACK");
       else c.rollback();
     }

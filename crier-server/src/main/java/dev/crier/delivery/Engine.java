@@ -388,7 +388,14 @@ public final class Engine implements SubscriptionListener, AutoCloseable {
    * the other nodes are told.
    */
   public void subscriptionChanged(Subscription s) {
+    Lane before = lanes.get(s.id());
     Optional<Subscription> current = apply(s);
+    // A switch between ordered and unordered answers once the old lane's attempts have ended (at
+    // most its timeout): requests it had started cannot then reach the receiver after the change
+    // was acknowledged, beside the new lane's.
+    if (before != null && before.stopped && current.isPresent() && current.get().ordered() != before.subscription.ordered()) {
+      before.awaitStopped(before.subscription.timeout().plusSeconds(1));
+    }
     signals.announceChange(s.id());
     if (leases != null && current.isPresent() && current.get().status() == Status.ACTIVE && !ownership.holds(s.id())) {
       leases.wanted(List.of(s.id()));

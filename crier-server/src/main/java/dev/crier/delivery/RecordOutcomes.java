@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * rather than growing memory. A write the unreachable database failed is retried, with backoff,
  * until it succeeds. A batch that fails for any other reason is written in halves, each in its own
  * transaction, down to single outcomes, so the rest commit. An outcome the database refuses even
- * alone, while it takes others (or for {@link #PARK_AFTER_NANOS}), is set aside: logged once with
+ * alone, twice, while it takes others (or for {@link #PARK_AFTER_NANOS}), is set aside: logged once with
  * the cause, counted in {@code crier_outcomes_parked_total}, not retried. Its delivery keeps its
  * previous state in the database (pending, so it is sent again when its lane next starts:
  * at-least-once, as after a crash). When nothing at all is taken, the fault is the database's,
@@ -257,8 +257,8 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
 
   /**
    * Writes outcomes in one transaction; should it fail for anything but an unavailable database,
-   * writes each half in its own, down to single outcomes. One refused alone is set aside when
-   * the database took others meanwhile, or has refused it for {@link #PARK_AFTER_NANOS};
+   * writes each half in its own, down to single outcomes. One refused alone a second time is set
+   * aside when the database took others meanwhile, or has refused it for {@link #PARK_AFTER_NANOS};
    * otherwise it is left, with what the unavailable database did not take, to try again.
    */
   private Left writeApart(List<Outcome> outcomes) {
@@ -297,8 +297,10 @@ final class RecordOutcomes implements AutoCloseable, CommitRider {
     Throwable cause = null;
     long now = System.nanoTime();
     for (Refused r : refused) {
-      long since = refusedSince.computeIfAbsent(r.outcome, o -> now);
-      if (othersWritten || now - since >= PARK_AFTER_NANOS) {
+      // refused alone once is not yet a row's fault: a refusal of everything that ends while the
+      // batch is split apart lets the later halves through; only one refused alone again is
+      Long since = refusedSince.putIfAbsent(r.outcome, now);
+      if (since != null && (othersWritten || now - since >= PARK_AFTER_NANOS)) {
         refusedSince.remove(r.outcome);
         park(r.outcome, r.cause);
       } else {

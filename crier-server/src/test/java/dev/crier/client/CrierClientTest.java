@@ -1,6 +1,7 @@
 package dev.crier.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crier.testing.Api;
@@ -8,6 +9,9 @@ import dev.crier.testing.Engine;
 import dev.crier.testing.Receiver;
 import dev.crier.testing.Receiver.Reply;
 import dev.crier.testing.TestCrier;
+import dev.crier.verify.Jwks;
+import dev.crier.verify.StandardWebhooks;
+import dev.crier.verify.VerificationException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -182,6 +186,26 @@ class CrierClientTest {
       assertThat(d.subscriptionId()).isEqualTo(hook.id());
       assertThat(d.lastResponseStatus()).isEqualTo(204);
     });
+    client.deleteWebhook(hook.id());
+  }
+
+  @Test
+  void aReceiverVerifiesWhatTheClientSetUpWithCrierVerifyOnItsClasspath() {
+    CrierClient client = client();
+    standIn.respond(r -> Reply.status(204));
+    Webhook hook = client.createWebhook(WebhookSpec.of(standIn.url("/verified"), List.of("invoice.paid"))
+        .withSignature("standard+ed25519"));
+    client.publish(Event.of("invoice.paid", "{\"invoice\": \"INV-7\"}"));
+    Receiver.Request request = standIn.await("/verified", 1, Duration.ofSeconds(20)).get(0);
+
+    // v1 with the secret the client was shown, v1a with the keys Crier publishes
+    assertThatCode(() -> StandardWebhooks.of(hook.secret()).verify(request.headers(), request.body()))
+        .doesNotThrowAnyException();
+    StandardWebhooks byKeys = StandardWebhooks.ofPublicKeys(Jwks.builder(URI.create(api.base() + "/.well-known/jwks.json")).build());
+    assertThatCode(() -> byKeys.verify(request.headers(), request.body())).doesNotThrowAnyException();
+    byte[] tampered = new String(request.body(), java.nio.charset.StandardCharsets.UTF_8).replace("INV-7", "INV-8")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> byKeys.verify(request.headers(), tampered)).isInstanceOf(VerificationException.class);
     client.deleteWebhook(hook.id());
   }
 

@@ -1,6 +1,6 @@
 package dev.crier.model;
 
-import java.io.ByteArrayOutputStream;
+import dev.crier.testing.RawReceiver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -110,7 +110,7 @@ final class ModelReceiver implements AutoCloseable {
     try (socket;
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream()) {
-      String head = readHead(in);
+      String head = RawReceiver.readHead(in);
       if (head == null) return;
       long arrivedAt = System.nanoTime(); // before the settle below, which may hold this request a while
       String[] lines = head.split("\r\n");
@@ -198,22 +198,6 @@ final class ModelReceiver implements AutoCloseable {
   private static void write(OutputStream out, String text) throws IOException {
     out.write(text.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    byte[] end = {'\r', '\n', '\r', '\n'};
-    int b;
-    while ((b = in.read()) != -1) {
-      head.write(b);
-      matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-      if (matched == 4) {
-        String text = head.toString(StandardCharsets.ISO_8859_1);
-        return text.substring(0, text.length() - 4);
-      }
-    }
-    return null;
   }
 
   @Override

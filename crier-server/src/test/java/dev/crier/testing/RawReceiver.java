@@ -122,8 +122,8 @@ public final class RawReceiver implements AutoCloseable {
     }
   }
 
-  /** The request line and headers, up to the empty line, as ISO-8859-1 text. */
-  private static String readHead(InputStream in) throws IOException {
+  /** The request line and headers, up to the empty line, as ISO-8859-1 text; null at end of stream. */
+  public static String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     byte[] end = {'\r', '\n', '\r', '\n'};
